@@ -1,0 +1,30 @@
+# Two commands for a fresh clone:
+#   make demo   - set up .venv with every r1verify distribution (editable) and verify the bundled example data
+#   make test   - set up the same and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+PLUGINS := plugins/math plugins/format plugins/language sandbox plugins/code plugins/rm adapters/trl adapters/openrlhf
+STAMP  := $(VENV)/.r1verify-installed
+PYPROJECTS := pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
+
+.PHONY: setup demo test clean
+
+setup: $(STAMP)
+
+$(STAMP): constraints.txt $(PYPROJECTS) Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt torch==2.13.0
+	$(PIP) install -c constraints.txt -e '.[test,hf]' $(addprefix -e ,$(PLUGINS))
+	$(PIP) install -c constraints.txt --no-deps openrlhf==0.11.2
+	touch $@
+
+demo: setup
+	$(BIN)/r1verify verify examples/data/demo.jsonl --recipe examples/demo.toml --out out/demo.results.jsonl
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) out

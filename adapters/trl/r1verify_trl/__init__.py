@@ -1,0 +1,1 @@
+"""TRL GRPOTrainer reward functions from r1verify recipes."""

@@ -1,0 +1,1 @@
+"""code execution verifier (Docker sandbox) for r1verify."""

@@ -1,0 +1,1 @@
+"""R1 language-consistency reward for r1verify."""

@@ -1,0 +1,1 @@
+"""math answer equivalence (math-verify) for r1verify."""

@@ -1,0 +1,1 @@
+"""reward-model scoring (transformers) for r1verify."""

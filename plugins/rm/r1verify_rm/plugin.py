@@ -1,0 +1,3 @@
+"""Entry point of r1verify-rm: registers its verifiers with r1verify."""
+
+from r1verify import hookimpl  # noqa: F401

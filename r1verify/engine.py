@@ -1,0 +1,302 @@
+"""The engine: verify a batch of samples with a recipe; rewards and verdicts come back in input order.
+
+How a batch flows:
+
+1. Each (sample, verifier) pair either does not apply (``skipped``: another domain) or becomes work with a key
+   from ``verifier.cache_key(sample)``.
+2. Identical keys inside the batch are verified once; keys seen in earlier batches come from the cache.
+3. The remaining work runs where the verifier's ``placement`` says: ``pool`` work is spread over worker
+   processes with a hard deadline per call; ``dedicated`` verifiers get whole batches in a process of their
+   own; ``inline`` verifiers get whole batches in a thread (their own sandbox enforces deadlines).
+4. Verdicts are combined by the recipe into one reward per sample.
+
+Nothing a verifier does can raise out of :meth:`Engine.verify`: exceptions become ``error`` verdicts, overruns
+``timeout`` verdicts, dead workers ``error`` verdicts for the one sample they were running.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import hashlib
+import os
+import pickle
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .cache import VerdictCache
+from .dedicated import DedicatedRunner
+from .pool import WorkerPool, WorkItem
+from .recipe import Recipe, VerifierSpec
+from .result import Result
+from .sample import Sample
+from .verdict import Verdict, as_verdict
+from .verifier import Verifier
+from .worker import crash_verdict
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) pairs of (sample, verifier) as work completes."""
+
+
+def default_workers() -> int:
+    """``R1VERIFY_WORKERS`` if set, else the CPUs this process may use."""
+    env = os.environ.get("R1VERIFY_WORKERS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for engine in list(_engines):
+        engine.close()
+
+
+def _work_key(spec_name: str, key: Hashable) -> bytes:
+    return hashlib.blake2b(repr((spec_name, key)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Collector:
+    """Thread-safe sink for verdicts of unique work, fanned out to every sample that shares the key."""
+
+    def __init__(self, n: int, total: int, progress: Progress | None, cache: VerdictCache) -> None:
+        self.verdicts: list[dict[str, Verdict]] = [{} for _ in range(n)]
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        self.cache = cache
+        self.lock = threading.Lock()
+
+    def put(self, index: int, spec_name: str, verdict: Verdict) -> None:
+        verdict.verifier = spec_name
+        self.verdicts[index][spec_name] = verdict
+        self._advance(1)
+
+    def fan_out(self, spec_name: str, key: bytes, indices: list[int], verdict: Verdict) -> None:
+        verdict.verifier = spec_name
+        self.cache.put(key, verdict)
+        with self.lock:
+            first, *rest = indices
+            self.verdicts[first][spec_name] = verdict
+            for i in rest:
+                self.verdicts[i][spec_name] = dataclasses.replace(verdict, details=dict(verdict.details))
+        self._advance(len(indices))
+
+    def _advance(self, k: int) -> None:
+        with self.lock:
+            self.done += k
+            done = self.done
+        if self.progress is not None:
+            self.progress(done, self.total)
+
+
+@dataclasses.dataclass(slots=True)
+class _Unique:
+    spec: VerifierSpec
+    verifier: Verifier
+    key: bytes
+    sample: Sample
+    indices: list[int]
+
+
+class Engine:
+    """Verifies batches of samples with a recipe.
+
+    Example::
+
+        from r1verify import Engine, Sample
+
+        with Engine("reasoning-rl") as engine:
+            results = engine.verify([Sample(completion="<think>...</think> \\boxed{2}", reference="2")])
+            print(results[0].reward, results[0].verdicts["accuracy"].status)
+
+    ``workers`` is the number of worker processes (default: ``R1VERIFY_WORKERS`` or the CPU count);
+    ``cache_size`` bounds the cross-batch verdict cache (0 disables it). The engine is thread-safe; worker
+    processes start on first use and stop at :meth:`close` (or at exit).
+    """
+
+    def __init__(self, recipe: Recipe | str | Path, *, workers: int | None = None, cache_size: int = 100_000) -> None:
+        self.recipe = Recipe.load(recipe)
+        self.workers = workers or default_workers()
+        self._built = self.recipe.build()
+        self._timeouts = {spec.name: spec.timeout or v.default_timeout for spec, v in self._built}
+        self._payloads = {spec.name: pickle.dumps(v) for spec, v in self._built}
+        self._preload = tuple(sorted({m for _, v in self._built for m in v.preload_modules}))
+        self.cache = VerdictCache(cache_size)
+        self._lock = threading.Lock()
+        self._pool: WorkerPool | None = None
+        self._dedicated: dict[str, DedicatedRunner] = {}
+        self._threads = ThreadPoolExecutor(max_workers=max(2, len(self._built)), thread_name_prefix="r1verify")
+        self._closed = False
+        _engines.add(self)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def verifier_names(self) -> list[str]:
+        return [spec.name for spec, _ in self._built]
+
+    def verify_one(self, sample: Sample) -> Result:
+        return self.verify([sample])[0]
+
+    def verify(self, samples: Sequence[Sample], *, progress: Progress | None = None) -> list[Result]:
+        """Verify ``samples``; one :class:`Result` per sample, in input order. Never raises for a verifier's sake."""
+        if self._closed:
+            raise RuntimeError("this engine is closed")
+        collector = _Collector(len(samples), len(samples) * len(self._built), progress, self.cache)
+        unique = self._plan(samples, collector)
+        pool_work = [u for u in unique if u.verifier.placement == "pool"]
+        batched: dict[str, list[_Unique]] = {}
+        for u in unique:
+            if u.verifier.placement != "pool":
+                batched.setdefault(u.spec.name, []).append(u)
+        futures = [self._threads.submit(self._run_batched, group, collector) for group in batched.values()]
+        if pool_work:
+            self._run_pool(pool_work, collector)
+        for future in futures:
+            future.result()
+        return [self._combine(v) for v in collector.verdicts]
+
+    async def averify(self, samples: Sequence[Sample], *, progress: Progress | None = None) -> list[Result]:
+        """:meth:`verify` for async callers (runs in a thread; the event loop keeps serving)."""
+        import asyncio
+
+        return await asyncio.to_thread(self.verify, samples, progress=progress)
+
+    def close(self) -> None:
+        """Stop worker processes and dedicated verifier processes."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            pool, self._pool = self._pool, None
+            dedicated, self._dedicated = list(self._dedicated.values()), {}
+        if pool is not None:
+            pool.close()
+        for runner in dedicated:
+            runner.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("an Engine holds processes and does not pickle; pickle its recipe and build a new one")
+
+    # ------------------------------------------------------------------ internals
+    def _plan(self, samples: Sequence[Sample], collector: _Collector) -> list[_Unique]:
+        """Skip what does not apply, answer from the cache, group identical work. Returns the unique work."""
+        unique: dict[bytes, _Unique] = {}
+        for index, sample in enumerate(samples):
+            domain = self.recipe.effective_domain(sample.domain)
+            for spec, verifier in self._built:
+                if not spec.applies_to(domain):
+                    collector.put(
+                        index, spec.name, Verdict.skipped(f"domain {domain!r} is not one of {list(spec.domains or ())}")
+                    )
+                    continue
+                try:
+                    key = _work_key(spec.name, verifier.cache_key(sample))
+                except Exception as exc:  # noqa: BLE001 - a bad sample must not stop the batch
+                    verdict = crash_verdict(exc)
+                    verdict.reason = f"cannot read this sample: {verdict.reason}"
+                    collector.put(index, spec.name, verdict)
+                    continue
+                if key in unique:
+                    unique[key].indices.append(index)
+                    continue
+                cached = self.cache.get(key)
+                if cached is not None:
+                    cached.details["cached"] = True
+                    collector.put(index, spec.name, cached)
+                    continue
+                unique[key] = _Unique(spec, verifier, key, sample, [index])
+        return list(unique.values())
+
+    def _get_pool(self) -> WorkerPool:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this engine is closed")
+            if self._pool is None:
+                self._pool = WorkerPool(self.workers, preload=self._preload)
+            return self._pool
+
+    def _run_pool(self, work: list[_Unique], collector: _Collector) -> None:
+        items = [WorkItem(i, u.spec.name, u.sample) for i, u in enumerate(work)]
+
+        def deliver(i: int, verdict: Verdict) -> None:
+            u = work[i]
+            collector.fan_out(u.spec.name, u.key, u.indices, verdict)
+
+        self._get_pool().run(items, self._payloads, self._timeouts, deliver)
+
+    def _run_batched(self, group: list[_Unique], collector: _Collector) -> None:
+        spec, verifier = group[0].spec, group[0].verifier
+        samples = [u.sample for u in group]
+        timeout = self._timeouts[spec.name]
+        if verifier.placement == "dedicated":
+            verdicts = self._dedicated_runner(spec.name, verifier).run(samples, timeout)
+        else:
+            verdicts = self._run_inline(verifier, samples, timeout)
+        for u, verdict in zip(group, verdicts, strict=True):
+            collector.fan_out(spec.name, u.key, u.indices, verdict)
+
+    def _dedicated_runner(self, name: str, verifier: Verifier) -> DedicatedRunner:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this engine is closed")
+            runner = self._dedicated.get(name)
+            if runner is None:
+                runner = self._dedicated[name] = DedicatedRunner(verifier, preload=self._preload)
+            return runner
+
+    def _run_inline(self, verifier: Verifier, samples: list[Sample], timeout: float) -> list[Verdict]:
+        deadline = verifier.batch_deadline(len(samples), timeout)
+        outcome: list[Any] = []
+
+        def call() -> None:
+            try:
+                outcome.append(verifier.verify_batch(samples))
+            except BaseException as exc:  # noqa: BLE001
+                outcome.append(exc)
+
+        # A daemon thread per call, never joined past the deadline: a stuck call must neither hold up later
+        # batches nor keep the interpreter from exiting.
+        thread = threading.Thread(target=call, name=f"r1verify-inline-{verifier.name}", daemon=True)
+        thread.start()
+        thread.join(deadline)
+        if not outcome:
+            return [Verdict.timeout(f"the batch exceeded its {deadline:g}s deadline") for _ in samples]
+        results = outcome[0]
+        if isinstance(results, BaseException):
+            verdict = crash_verdict(results)
+            return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]
+        if len(results) != len(samples):
+            return [Verdict.error(f"verify_batch returned {len(results)} verdicts for {len(samples)}") for _ in samples]
+        try:
+            return [as_verdict(r) for r in results]
+        except TypeError as exc:
+            return [Verdict.error(str(exc)) for _ in samples]
+
+    def _combine(self, verdicts: dict[str, Verdict]) -> Result:
+        ordered = {spec.name: verdicts[spec.name] for spec, _ in self._built}
+        reward, passed, scores = self.recipe.combine(ordered)
+        return Result(reward, passed, ordered, scores)
+
+
+def verify(samples: Sequence[Sample], recipe: Recipe | str | Path, **engine_options: Any) -> list[Result]:
+    """One-shot convenience: build an engine, verify ``samples``, close it."""
+    with Engine(recipe, **engine_options) as engine:
+        return engine.verify(samples)

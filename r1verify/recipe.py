@@ -1,0 +1,357 @@
+"""Recipes: which verifiers run on which samples, with which options and weights, and how verdicts combine.
+
+A recipe is a TOML file (or the same layout as a dict, or Python objects)::
+
+    description = "Math accuracy gated on the R1 think format"
+    default_domain = "math"   # for samples without a domain
+    on_error = 0.0            # score used for a verifier that timed out or failed
+
+    [verifiers.format]        # the table name is the instance name (shown in logs and outputs)
+    verifier = "think_format" # the registered verifier; defaults to the table name
+    weight = 0.2
+
+    [verifiers.accuracy]
+    verifier = "math"
+    weight = 1.0
+    domains = ["math"]        # run only on these domains (default: every sample)
+    requires = ["format"]     # gate: counts only if `format` passes
+    required = true           # the row "passes" (filter/reject) only if this passes
+    timeout = 5.0             # hard deadline per call, seconds
+    options = { delimiter = "</think>" }
+
+The reward is the weighted sum of the verifiers' effective scores: a skipped verifier adds nothing, a failed
+one (timeout/error) adds ``on_error``, a gated one adds 0 while its gate is closed.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .verdict import Status, Verdict
+
+if TYPE_CHECKING:
+    from .verifier import Verifier
+
+
+class RecipeError(ValueError):
+    """A recipe that cannot be used: bad TOML, unknown keys, unknown gates, bad options."""
+
+
+_SPEC_KEYS = {"verifier", "weight", "domains", "timeout", "required", "min_score", "requires", "options"}
+_RECIPE_KEYS = {"name", "description", "default_domain", "on_error", "min_reward", "verifiers"}
+
+
+@dataclass(frozen=True)
+class VerifierSpec:
+    """One verifier inside a recipe."""
+
+    name: str
+    """Instance name, unique in the recipe; keys outputs and trainer logs."""
+    verifier: str
+    """Registered verifier name."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    weight: float = 1.0
+    domains: tuple[str, ...] | None = None
+    """Domains it applies to; ``None`` means every sample."""
+    timeout: float | None = None
+    """Hard deadline per call in seconds; ``None`` uses the verifier's default."""
+    required: bool = False
+    """A row passes (``filter``/``reject``) only if this verifier passes."""
+    min_score: float | None = None
+    """Pass threshold on the score; without it, passing means status ``correct``."""
+    requires: tuple[str, ...] = ()
+    """Gates: this verifier's score counts only if these verifiers pass."""
+
+    def applies_to(self, domain: str | None) -> bool:
+        return self.domains is None or (domain is not None and domain in self.domains)
+
+    def passes(self, verdict: Verdict) -> bool:
+        """Whether a verdict passes this spec (skipped verdicts pass: the check does not apply)."""
+        if verdict.status is Status.SKIPPED:
+            return True
+        if self.min_score is not None:
+            return verdict.score is not None and verdict.score >= self.min_score
+        return verdict.status is Status.CORRECT
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"verifier": self.verifier, "weight": self.weight}
+        if self.domains is not None:
+            out["domains"] = list(self.domains)
+        if self.timeout is not None:
+            out["timeout"] = self.timeout
+        if self.required:
+            out["required"] = True
+        if self.min_score is not None:
+            out["min_score"] = self.min_score
+        if self.requires:
+            out["requires"] = list(self.requires)
+        if self.options:
+            out["options"] = dict(self.options)
+        return out
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A set of verifier specs and the rule that combines their verdicts into one reward."""
+
+    name: str
+    specs: tuple[VerifierSpec, ...]
+    description: str = ""
+    default_domain: str | None = None
+    """Domain assumed for samples that have none (``None``: such samples get every verifier)."""
+    on_error: float = 0.0
+    """Score a verifier contributes when it timed out or failed."""
+    min_reward: float | None = None
+    """A row passes only if its reward is at least this (in addition to ``required`` specs)."""
+    source: str | None = None
+    """The TOML text the recipe was read from, if any (``r1verify recipes show``)."""
+
+    def __post_init__(self) -> None:
+        names = [s.name for s in self.specs]
+        if not names:
+            raise RecipeError(f"recipe {self.name!r} has no verifiers")
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise RecipeError(f"recipe {self.name!r}: verifier names must be unique, repeated: {', '.join(dupes)}")
+        for spec in self.specs:
+            for gate in spec.requires:
+                if gate not in names:
+                    raise RecipeError(
+                        f"recipe {self.name!r}: verifier {spec.name!r} requires {gate!r}, "
+                        f"which is not in the recipe ({', '.join(names)})"
+                    )
+            if not math.isfinite(spec.weight):
+                raise RecipeError(f"recipe {self.name!r}: verifier {spec.name!r} has a non-finite weight")
+            if spec.timeout is not None and not spec.timeout > 0:
+                raise RecipeError(f"recipe {self.name!r}: verifier {spec.name!r} needs timeout > 0")
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, ref: Recipe | str | Path) -> Recipe:
+        """A recipe from a Recipe, a path to a TOML file, or a registered recipe name."""
+        if isinstance(ref, Recipe):
+            return ref
+        path = Path(ref)
+        if isinstance(ref, Path) or str(ref).endswith(".toml") or path.is_file():
+            return cls.from_file(path)
+        from .plugins import get_recipe
+
+        return get_recipe(str(ref))
+
+    @classmethod
+    def from_file(cls, path: Path, *, name: str | None = None) -> Recipe:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RecipeError(f"cannot read recipe {path}: {exc.strerror}") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise RecipeError(f"{path}: invalid TOML: {exc}") from None
+        return cls.from_dict(data, name=name or data.get("name") or Path(path).stem, source=text, where=str(path))
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, name: str | None = None, source: str | None = None, where: str | None = None
+    ) -> Recipe:
+        where = where or f"recipe {name or data.get('name')!r}"
+        unknown = sorted(set(data) - _RECIPE_KEYS)
+        if unknown:
+            raise RecipeError(f"{where}: unknown key(s) {', '.join(unknown)}; valid: {', '.join(sorted(_RECIPE_KEYS))}")
+        table = data.get("verifiers")
+        if not isinstance(table, Mapping) or not table:
+            raise RecipeError(f"{where}: needs a [verifiers.NAME] table for each verifier")
+        specs = []
+        for spec_name, raw in table.items():
+            if not isinstance(raw, Mapping):
+                raise RecipeError(f"{where}: [verifiers.{spec_name}] must be a table")
+            bad = sorted(set(raw) - _SPEC_KEYS)
+            if bad:
+                raise RecipeError(
+                    f"{where}: [verifiers.{spec_name}] unknown key(s) {', '.join(bad)}; "
+                    f"valid: {', '.join(sorted(_SPEC_KEYS))} (verifier options go under 'options')"
+                )
+            try:
+                specs.append(
+                    VerifierSpec(
+                        name=str(spec_name),
+                        verifier=str(raw.get("verifier", spec_name)),
+                        options=dict(raw.get("options", {})),
+                        weight=float(raw.get("weight", 1.0)),
+                        domains=_str_tuple(raw["domains"]) if "domains" in raw else None,
+                        timeout=float(raw["timeout"]) if raw.get("timeout") is not None else None,
+                        required=_bool(raw.get("required", False)),
+                        min_score=float(raw["min_score"]) if raw.get("min_score") is not None else None,
+                        requires=_str_tuple(raw.get("requires", ())),
+                    )
+                )
+            except (TypeError, ValueError) as exc:
+                raise RecipeError(f"{where}: [verifiers.{spec_name}]: {exc}") from None
+        try:
+            return cls(
+                name=str(name or data.get("name") or "recipe"),
+                specs=tuple(specs),
+                description=str(data.get("description", "")),
+                default_domain=data.get("default_domain"),
+                on_error=float(data.get("on_error", 0.0)),
+                min_reward=float(data["min_reward"]) if data.get("min_reward") is not None else None,
+                source=source,
+            )
+        except (TypeError, ValueError) as exc:
+            raise RecipeError(f"{where}: {exc}") from None
+
+    @classmethod
+    def from_verifier_args(cls, args: Sequence[str], *, name: str = "cli") -> Recipe:
+        """A recipe from CLI-style specs: ``"math"``, ``"math:delimiter=</think>,timeout=3"``.
+
+        ``weight``, ``timeout``, ``required``, ``min_score`` and ``domains`` (``a|b``) are spec keys; every
+        other ``k=v`` is a verifier option.
+        """
+        specs = []
+        for arg in args:
+            verifier, _, rest = arg.partition(":")
+            verifier = verifier.strip()
+            if not verifier:
+                raise RecipeError(f"--verifier {arg!r}: missing verifier name (NAME[:k=v,...])")
+            spec: dict[str, Any] = {"verifier": verifier, "options": {}}
+            for pair in filter(None, (p.strip() for p in rest.split(","))):
+                key, eq, value = pair.partition("=")
+                if not eq:
+                    raise RecipeError(f"--verifier {arg!r}: expected k=v, got {pair!r}")
+                key = key.strip()
+                if key in ("weight", "timeout", "required", "min_score"):
+                    spec[key] = value
+                elif key == "domains":
+                    spec[key] = value.split("|")
+                elif key == "as":
+                    spec["_name"] = value
+                else:
+                    spec["options"][key] = value
+            specs.append(spec)
+        table: dict[str, Any] = {}
+        for spec in specs:
+            instance = spec.pop("_name", spec["verifier"])
+            if instance in table:
+                raise RecipeError(f"--verifier {instance!r} given twice; name the second one with as=OTHER_NAME")
+            table[instance] = spec
+        return cls.from_dict({"verifiers": table}, name=name)
+
+    def merged(self, other: Recipe) -> Recipe:
+        """This recipe plus the verifiers of ``other`` (names must not collide)."""
+        return Recipe(
+            name=f"{self.name}+{other.name}",
+            specs=self.specs + other.specs,
+            description=self.description,
+            default_domain=self.default_domain,
+            on_error=self.on_error,
+            min_reward=self.min_reward,
+        )
+
+    # ----------------------------------------------------------------- using
+    def build(self) -> list[tuple[VerifierSpec, Verifier]]:
+        """Instantiate every verifier (validating its options). Unknown names fail with the installed list."""
+        from .options import OptionsError
+        from .plugins import get_verifier_class
+
+        built = []
+        for spec in self.specs:
+            cls = get_verifier_class(spec.verifier)
+            try:
+                built.append((spec, cls(**dict(spec.options))))
+            except OptionsError as exc:
+                raise RecipeError(f"recipe {self.name!r}, [verifiers.{spec.name}]: {exc}") from None
+        return built
+
+    def effective_domain(self, domain: str | None) -> str | None:
+        return domain if domain is not None else self.default_domain
+
+    def combine(self, verdicts: Mapping[str, Verdict]) -> tuple[float, bool, dict[str, float | None]]:
+        """(reward, passed, effective score per verifier) from one sample's verdicts.
+
+        Effective scores are what each verifier adds before weighting: ``None`` when skipped, ``on_error``
+        when it failed, ``0.0`` when its gate is closed, else its score.
+        """
+        by_name = {s.name: s for s in self.specs}
+        reward = 0.0
+        passed = True
+        effective: dict[str, float | None] = {}
+        for spec in self.specs:
+            verdict = verdicts[spec.name]
+            if verdict.status is Status.SKIPPED:
+                effective[spec.name] = None
+                continue
+            if spec.required and not spec.passes(verdict):
+                passed = False
+            if verdict.status.is_failure:
+                score = self.on_error
+            elif not all(by_name[g].passes(verdicts[g]) for g in spec.requires):
+                score = 0.0
+            else:
+                score = verdict.score if verdict.score is not None else 0.0
+            effective[spec.name] = score
+            reward += spec.weight * score
+        if self.min_reward is not None and reward < self.min_reward:
+            passed = False
+        return reward, passed, effective
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {s.name: s.weight for s in self.specs}
+
+    def to_toml(self) -> str:
+        """The recipe as TOML (the original text when it was read from a file)."""
+        if self.source is not None:
+            return self.source
+        lines = []
+        if self.description:
+            lines.append(f"description = {_toml_value(self.description)}")
+        if self.default_domain is not None:
+            lines.append(f"default_domain = {_toml_value(self.default_domain)}")
+        lines.append(f"on_error = {_toml_value(self.on_error)}")
+        if self.min_reward is not None:
+            lines.append(f"min_reward = {_toml_value(self.min_reward)}")
+        for spec in self.specs:
+            lines.append("")
+            lines.append(f"[verifiers.{spec.name}]")
+            for key, value in spec.to_dict().items():
+                lines.append(f"{key} = {_toml_value(value)}")
+        return "\n".join(lines) + "\n"
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"expected a list of strings, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.lower() in ("true", "1", "yes")
+    raise TypeError(f"expected true/false, got {value!r}")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)

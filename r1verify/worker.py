@@ -1,0 +1,128 @@
+"""Code that runs inside worker processes (pool workers and dedicated verifier processes).
+
+Each pool worker gets a shared progress table at start-up. Before each verifier call it writes
+``(chunk sequence number, item index, start time)`` into its chunk's slot, so the parent knows which item is
+running and since when: the deadline counts from the start of the call, not from when it was queued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from .sample import Sample
+from .verdict import Verdict, as_verdict
+
+SLOT_WIDTH = 3  # sequence number, item index, start time (time.monotonic, shared by all processes)
+
+_progress: Any = None
+_verifiers: dict[bytes, Any] = {}
+
+
+def init_worker(progress: Any, parent_pid: int) -> None:
+    """Pebble initializer: keep the progress table, ignore Ctrl-C (the parent decides), watch the parent."""
+    global _progress
+    _progress = progress
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(parent_pid)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Exit when the engine's process is gone (e.g. kill -9 of the trainer), so no worker outlives it."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="r1verify-parent-watch", daemon=True).start()
+
+
+def load_verifier(blob: bytes) -> Any:
+    """Unpickle a verifier once per worker; later calls with the same bytes reuse the instance (and its caches)."""
+    key = hashlib.blake2b(blob, digest_size=16).digest()
+    verifier = _verifiers.get(key)
+    if verifier is None:
+        verifier = pickle.loads(blob)
+        _verifiers[key] = verifier
+    return verifier
+
+
+def _call(verifier: Any, sample: Sample) -> Verdict:
+    started = time.perf_counter()
+    try:
+        verdict = as_verdict(verifier.verify(sample))
+    except BaseException as exc:  # noqa: BLE001 - a verifier's crash is data, including SystemExit
+        verdict = crash_verdict(exc)
+    verdict.elapsed = time.perf_counter() - started
+    return verdict
+
+
+def crash_verdict(exc: BaseException) -> Verdict:
+    tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+    return Verdict.error(
+        f"verifier raised {type(exc).__name__}" + (f": {message}" if message else ""),
+        traceback="".join(tb[-3:])[-2000:],
+    )
+
+
+def run_chunk(slot: int, seq: int, payloads: dict[str, bytes], items: Sequence[tuple[str, Sample]]) -> list[Verdict]:
+    """Verify a chunk of items in order, publishing which one runs and since when."""
+    progress = _progress
+    base = slot * SLOT_WIDTH
+
+    def mark(index: int) -> None:
+        progress[base + 2] = 0.0
+        progress[base + 1] = float(index)
+        progress[base] = float(seq)
+        progress[base + 2] = time.monotonic()
+
+    mark(0)  # loading the verifiers counts against the first item's deadline
+    try:
+        verifiers = {name: load_verifier(blob) for name, blob in payloads.items()}
+    except BaseException as exc:  # noqa: BLE001
+        progress[base + 2] = 0.0
+        verdict = Verdict.error(
+            f"cannot load the verifier in a worker process ({type(exc).__name__}: {exc}); verifiers must be "
+            f"defined in an importable module, not in __main__ or a closure"
+        )
+        return [verdict for _ in items]
+    out = []
+    for index, (name, sample) in enumerate(items):
+        mark(index)
+        out.append(_call(verifiers[name], sample))
+    progress[base + 2] = 0.0
+    return out
+
+
+def run_batch(payload: bytes, samples: Sequence[Sample]) -> list[Verdict]:
+    """Dedicated-process entry point: one ``verify_batch`` call (the verifier instance is kept between calls)."""
+    verifier = load_verifier(payload)
+    started = time.perf_counter()
+    results = verifier.verify_batch(list(samples))
+    if len(results) != len(samples):
+        raise RuntimeError(f"verify_batch returned {len(results)} verdicts for {len(samples)} samples")
+    verdicts = [as_verdict(r) for r in results]
+    per_item = (time.perf_counter() - started) / max(1, len(samples))
+    for verdict in verdicts:
+        if not verdict.elapsed:
+            verdict.elapsed = per_item
+    return verdicts
+
+
+def init_dedicated(parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(parent_pid)

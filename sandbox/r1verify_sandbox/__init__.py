@@ -1,0 +1,1 @@
+"""Docker sandbox with a warm pool for running untrusted model code."""

@@ -1,0 +1,146 @@
+"""The engine's guarantees: hard deadlines, crashes as data, dead workers replaced, dedup, order."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from r1verify import Sample, Status
+
+
+def samples(*completions: str, reference: str = "ok") -> list[Sample]:
+    return [Sample(completion=c, reference=reference) for c in completions]
+
+
+def test_results_come_back_in_input_order(engine_for):
+    engine = engine_for("behave", workers=2)
+    batch = [Sample(completion=str(i % 3), reference="1") for i in range(200)]
+    results = engine.verify(batch)
+    assert [r.verdicts["behave"].details["answer"] for r in results] == [str(i % 3) for i in range(200)]
+    assert [r.reward for r in results] == [1.0 if i % 3 == 1 else 0.0 for i in range(200)]
+
+
+def test_a_verifier_that_hangs_times_out_within_its_deadline_and_the_rest_still_runs(engine_for):
+    engine = engine_for("behave:timeout=1.0", workers=2)
+    engine.verify(samples("ok"))  # start the workers outside the measured call
+    started = time.monotonic()
+    results = engine.verify(samples("sleep", "ok", "spin", "ok", "nope"))
+    elapsed = time.monotonic() - started
+    statuses = [r.verdicts["behave"].status for r in results]
+    assert statuses == [Status.TIMEOUT, Status.CORRECT, Status.TIMEOUT, Status.CORRECT, Status.WRONG]
+    assert elapsed < 1.0 + 0.5, elapsed  # both hangs ran in parallel, each killed at its own deadline
+    assert "deadline" in results[0].verdicts["behave"].reason
+    assert results[0].verdicts["behave"].score is None
+    # the pool replaced the killed workers and keeps serving
+    assert engine.verify(samples("ok"))[0].verdicts["behave"].status is Status.CORRECT
+
+
+def test_deadline_counts_from_the_start_of_the_call_not_from_queueing(engine_for):
+    # one worker, three calls of 0.6 s each with a 1 s deadline: queued calls must not time out
+    engine = engine_for("behave:timeout=1.0", workers=1)
+    results = engine.verify(samples("slow:0.6", "slow:0.61", "slow:0.62"))
+    assert [r.verdicts["behave"].status for r in results] == [Status.CORRECT] * 3
+
+
+def test_an_exception_becomes_an_error_with_its_message(engine_for):
+    results = engine_for("behave", workers=1).verify(samples("raise", "ok"))
+    verdict = results[0].verdicts["behave"]
+    assert verdict.status is Status.ERROR
+    assert "ValueError" in verdict.reason and "boom from the verifier" in verdict.reason
+    assert verdict.score is None
+    assert results[1].verdicts["behave"].status is Status.CORRECT
+
+
+@pytest.mark.parametrize("crash", ["segv", "exit"])
+def test_a_worker_that_dies_costs_only_its_sample_and_the_pool_keeps_serving(engine_for, crash):
+    engine = engine_for("behave", workers=2)
+    results = engine.verify(samples("ok", crash, "ok", "nope", "ok"))
+    statuses = [r.verdicts["behave"].status for r in results]
+    assert statuses == [Status.CORRECT, Status.ERROR, Status.CORRECT, Status.WRONG, Status.CORRECT]
+    reason = results[1].verdicts["behave"].reason
+    assert "died" in reason
+    if crash == "segv":
+        assert "SIGSEGV" in reason
+    again = engine.verify(samples(*["ok"] * 20))
+    assert all(r.verdicts["behave"].status is Status.CORRECT for r in again)
+
+
+def test_identical_work_is_verified_once_per_batch_and_then_cached(engine_for, tmp_path):
+    log = tmp_path / "calls.log"
+    engine = engine_for(f"behave:log={log}", workers=2)
+    batch = samples(*(["ok"] * 8 + ["nope"] * 8))
+    results = engine.verify(batch)
+    assert sorted(log.read_text().splitlines()) == ["nope", "ok"]
+    assert [r.reward for r in results] == [1.0] * 8 + [0.0] * 8
+    engine.verify(batch)  # a later batch: answered from the cache
+    assert len(log.read_text().splitlines()) == 2
+    assert engine.verify(samples("ok", reference="other"))[0].reward == 0.0  # the reference is part of the key
+    assert len(log.read_text().splitlines()) == 3
+
+
+def test_failures_are_not_cached(engine_for, tmp_path):
+    log = tmp_path / "calls.log"
+    engine = engine_for(f"behave:log={log}", workers=1)
+    engine.verify(samples("raise"))
+    engine.verify(samples("raise"))
+    assert log.read_text().splitlines() == ["raise", "raise"]
+
+
+def test_dedicated_verifier_keeps_one_process_and_is_killed_on_its_deadline(engine_for):
+    engine = engine_for("batch_behave:timeout=1.0", workers=2)
+    first = engine.verify(samples("a", "bb", "ccc"))
+    assert [r.verdicts["batch_behave"].score for r in first] == [1.0, 2.0, 3.0]
+    pids = {r.verdicts["batch_behave"].details["pid"] for r in first}
+    assert len(pids) == 1
+    second = engine.verify(samples("dddd"))
+    assert second[0].verdicts["batch_behave"].details["pid"] in pids  # same process: loaded once
+    started = time.monotonic()
+    hung = engine.verify(samples("sleep", "x"))  # batch deadline = timeout * n = 2 s
+    assert time.monotonic() - started < 2.0 + 0.5
+    assert [r.verdicts["batch_behave"].status for r in hung] == [Status.TIMEOUT, Status.TIMEOUT]
+    after = engine.verify(samples("eeeee"))
+    assert after[0].verdicts["batch_behave"].score == 5.0
+    assert after[0].verdicts["batch_behave"].details["pid"] not in pids  # a fresh process
+
+
+def test_inline_verifier_past_its_deadline_is_reported_as_timeout(engine_for):
+    engine = engine_for("inline_behave", workers=1)
+    started = time.monotonic()
+    results = engine.verify(samples("sleep"))
+    assert time.monotonic() - started < 0.5 + 0.5
+    assert results[0].verdicts["inline_behave"].status is Status.TIMEOUT
+    assert engine.verify(samples("abc"))[0].verdicts["inline_behave"].score == 3.0
+
+
+def test_progress_reports_every_pair(engine_for):
+    seen = []
+    engine_for("behave", "batch_behave", workers=2).verify(
+        samples(*["ok"] * 5, "x"), progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen[-1] == (12, 12)
+    assert all(total == 12 for _, total in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_engine_is_safe_to_call_from_threads(engine_for):
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = engine_for("behave", workers=2)
+    batches = [[Sample(completion=str(i), reference=str(j)) for i in range(30)] for j in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        outs = list(pool.map(engine.verify, batches))
+    for j, results in enumerate(outs):
+        assert [r.reward for r in results] == [1.0 if i == j else 0.0 for i in range(30)]
+
+
+def test_async_callers(engine_for):
+    import asyncio
+
+    engine = engine_for("behave", workers=1)
+
+    async def main():
+        return await asyncio.gather(engine.averify(samples("ok")), engine.averify(samples("no")))
+
+    a, b = asyncio.run(main())
+    assert a[0].reward == 1.0 and b[0].reward == 0.0
