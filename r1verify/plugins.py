@@ -33,6 +33,7 @@ pm.add_hookspecs(hookspecs)
 
 _lock = threading.RLock()
 _loaded = False
+_distributions: dict[str, importlib.metadata.Distribution | None] = {}
 
 
 class PluginError(RuntimeError):
@@ -47,25 +48,42 @@ def _env_list(name: str) -> list[str] | None:
 
 
 def load_plugins() -> None:
-    """Load built-in and installed plugins once (idempotent, thread-safe)."""
+    """Load built-in and installed plugins once (idempotent, thread-safe).
+
+    A plugin that fails to import is an error naming it and the way to block it.
+    """
     global _loaded
     with _lock:
         if _loaded:
             return
         _loaded = True
-        for name in _env_list("R1VERIFY_BLOCK_PLUGINS") or []:
-            pm.set_blocked(name)
+        blocked = set(_env_list("R1VERIFY_BLOCK_PLUGINS") or [])
         only = _env_list("R1VERIFY_LOAD_PLUGINS")
-        if only is None:
-            pm.load_setuptools_entrypoints(GROUP)
-        else:
-            for ep in importlib.metadata.entry_points(group=GROUP):
-                if ep.name in only and not pm.is_blocked(ep.name) and pm.get_plugin(ep.name) is None:
-                    pm.register(ep.load(), name=ep.name)
+        for ep in importlib.metadata.entry_points(group=GROUP):
+            if ep.name in blocked or (only is not None and ep.name not in only) or pm.get_plugin(ep.name):
+                continue
+            dist = getattr(ep, "dist", None)
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {ep.name!r} ({dist.name if dist else ep.value}) failed to import: "
+                    f"{type(exc).__name__}: {exc}. Fix or uninstall it, or skip it with R1VERIFY_BLOCK_PLUGINS={ep.name}"
+                ) from exc
+            pm.register(plugin, name=ep.name)
+            _distributions[ep.name] = dist
         for module_name in BUILTIN_PLUGINS:
             if pm.get_plugin(module_name) is None:
                 pm.register(importlib.import_module(module_name), name=module_name)
+                _distributions[module_name] = _own_distribution()
         pm.check_pending()
+
+
+def _own_distribution() -> importlib.metadata.Distribution | None:
+    try:
+        return importlib.metadata.distribution("r1verify")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def _call_each(hook_name: str, **kwargs: Any) -> None:
@@ -222,7 +240,6 @@ class PluginInfo:
 def plugin_infos() -> list[PluginInfo]:
     """Installed plugins with their distribution, version and what each registers."""
     load_plugins()
-    dists = {pm.get_name(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     by_plugin_v: dict[str, list[str]] = {}
     for reg in verifiers().values():
         by_plugin_v.setdefault(reg.plugin, []).append(reg.name)
@@ -231,12 +248,12 @@ def plugin_infos() -> list[PluginInfo]:
         by_plugin_r.setdefault(reg.plugin, []).append(reg.name)
     infos = []
     for name, plugin in pm.list_name_plugin():
-        dist = dists.get(name)
+        dist = _distributions.get(name)
         hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or []))
         infos.append(
             PluginInfo(
                 name=name,
-                distribution=dist.project_name if dist is not None else None,
+                distribution=dist.name if dist is not None else None,
                 version=dist.version if dist is not None else None,
                 verifiers=tuple(sorted(by_plugin_v.get(name, []))),
                 recipes=tuple(sorted(by_plugin_r.get(name, []))),

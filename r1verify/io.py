@@ -1,0 +1,248 @@
+"""Reading datasets into samples and writing results: JSONL, JSON, Parquet and saved Hugging Face datasets.
+
+Rows are streamed (never loaded whole, except a ``.json`` array), and a bad row raises :class:`InvalidRow`
+naming the file, the row and the field, so the caller can keep everything verified before it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .result import Result
+from .sample import Sample
+
+REFERENCE_ALIASES = ("reference", "ground_truth", "answer", "solution", "label", "tests")
+"""Columns tried, in order, for the reference when ``--map reference=...`` is not given."""
+
+
+class InputError(ValueError):
+    """The input as a whole cannot be read (missing file, unknown format, broken JSON document)."""
+
+
+class InvalidRow(ValueError):
+    """One row cannot become a sample. ``where`` is ``file:line`` (JSONL) or ``file:row N``."""
+
+    def __init__(self, where: str, field: str | None, message: str) -> None:
+        self.where = where
+        self.field = field
+        self.message = message
+        super().__init__(f"{where}: " + (f"field {field!r}: " if field else "") + message)
+
+
+@dataclass
+class ColumnMap:
+    """Which dataset columns hold the sample fields. ``reference=None`` means: the first alias present."""
+
+    prompt: str = "prompt"
+    completion: str = "completion"
+    reference: str | None = None
+    domain: str = "domain"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, pairs: Sequence[str]) -> ColumnMap:
+        """From ``["completion=response", "reference=gold"]`` (the CLI's ``--map``)."""
+        cmap = cls()
+        for pair in pairs:
+            key, eq, column = pair.partition("=")
+            key, column = key.strip(), column.strip()
+            if not eq or not column:
+                raise InputError(f"--map {pair!r}: expected FIELD=COLUMN, e.g. --map completion=response")
+            if key not in ("prompt", "completion", "reference", "domain"):
+                raise InputError(f"--map {pair!r}: FIELD must be prompt, completion, reference or domain")
+            setattr(cmap, key, column)
+        return cmap
+
+    def resolve_reference(self, row: Mapping[str, Any]) -> str | None:
+        if self.reference is not None:
+            return self.reference
+        return next((alias for alias in REFERENCE_ALIASES if alias in row), None)
+
+
+@dataclass
+class Row:
+    """A raw dataset row and where it came from; ``error`` is set when the row could not be parsed.
+
+    Readers yield broken rows instead of raising, so one bad line does not end the stream.
+    """
+
+    where: str
+    data: dict[str, Any]
+    error: InvalidRow | None = None
+
+
+def open_rows(path: str | Path, *, split: str | None = None) -> tuple[Iterator[Row], int | None]:
+    """Rows of a dataset file and the row count when it is cheap to know (for progress bars)."""
+    text = str(path)
+    if text == "-":
+        return _jsonl_rows(sys.stdin, "<stdin>"), None
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or directory")
+    if p.is_dir():
+        return _hf_rows(p, split)
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return _jsonl_file(p), _count_lines(p)
+    if suffix == ".json":
+        return _json_rows(p)
+    if suffix in (".parquet", ".pq"):
+        return _parquet_rows(p)
+    raise InputError(f"{p}: unknown input format {suffix!r}; use .jsonl, .json, .parquet or a saved HF dataset folder")
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _jsonl_file(path: Path) -> Iterator[Row]:
+    with path.open("r", encoding="utf-8", errors="surrogateescape") as fh:
+        yield from _jsonl_rows(fh, str(path))
+
+
+def _jsonl_rows(fh: IO[str], name: str) -> Iterator[Row]:
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Row(where, {}, InvalidRow(where, None, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        if not isinstance(data, dict):
+            yield Row(where, {}, InvalidRow(where, None, f"expected a JSON object, got {type(data).__name__}"))
+            continue
+        yield Row(where, data)
+
+
+def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+        doc = doc["data"]
+    if not isinstance(doc, list):
+        raise InputError(f"{path}: expected a JSON array of objects (or {{\"data\": [...]}})")
+
+    def rows() -> Iterator[Row]:
+        for i, data in enumerate(doc, 1):
+            where = f"{path}:row {i}"
+            if not isinstance(data, dict):
+                yield Row(where, {}, InvalidRow(where, None, f"expected a JSON object, got {type(data).__name__}"))
+                continue
+            yield Row(where, data)
+
+    return rows(), len(doc)
+
+
+def _parquet_rows(path: Path) -> tuple[Iterator[Row], int]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for broken files
+        raise InputError(f"{path}: cannot read Parquet ({exc})") from None
+
+    def rows() -> Iterator[Row]:
+        i = 0
+        for batch in pf.iter_batches(batch_size=1024):
+            for data in batch.to_pylist():
+                i += 1
+                yield Row(f"{path}:row {i}", data)
+
+    return rows(), pf.metadata.num_rows
+
+
+def _hf_rows(path: Path, split: str | None) -> tuple[Iterator[Row], int]:
+    try:
+        import datasets
+    except ImportError:
+        raise InputError(f"{path}: reading a saved Hugging Face dataset needs `pip install r1verify[hf]`") from None
+    try:
+        ds = datasets.load_from_disk(str(path))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: not a dataset saved with save_to_disk ({exc})") from None
+    if isinstance(ds, datasets.DatasetDict):
+        if split is None:
+            if len(ds) != 1:
+                raise InputError(f"{path}: a DatasetDict with splits {', '.join(ds)}; choose one with --split")
+            split = next(iter(ds))
+        if split not in ds:
+            raise InputError(f"{path}: no split {split!r}; splits: {', '.join(ds)}")
+        ds = ds[split]
+
+    def rows() -> Iterator[Row]:
+        for i, data in enumerate(ds, 1):
+            yield Row(f"{path}:row {i}", dict(data))
+
+    return rows(), len(ds)
+
+
+def completion_text(value: Any) -> str:
+    """A completion as text: a string, or the last assistant message of a chat list."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(m, dict) for m in value):
+        assistant = [m for m in value if m.get("role", "assistant") == "assistant"]
+        content = (assistant or value)[-1].get("content")
+        if isinstance(content, str):
+            return content
+    raise TypeError(f"expected a string or a list of chat messages, got {type(value).__name__}")
+
+
+def to_sample(row: Row, cmap: ColumnMap, reference_column: str | None) -> Sample:
+    """Build a sample from a row; raises :class:`InvalidRow` naming the field that is wrong."""
+    if row.error is not None:
+        raise row.error
+    data = row.data
+    if cmap.completion not in data:
+        hint = f"; map another column with --map completion=COLUMN (columns: {', '.join(list(data)[:12])})"
+        raise InvalidRow(row.where, cmap.completion, "missing" + hint)
+    try:
+        completion = completion_text(data[cmap.completion])
+    except TypeError as exc:
+        raise InvalidRow(row.where, cmap.completion, str(exc)) from None
+    prompt = data.get(cmap.prompt)
+    if prompt is not None and not isinstance(prompt, (str, list)):
+        raise InvalidRow(row.where, cmap.prompt, f"expected a string or chat messages, got {type(prompt).__name__}")
+    domain = data.get(cmap.domain)
+    if domain is not None and not isinstance(domain, str):
+        raise InvalidRow(row.where, cmap.domain, f"expected a string, got {type(domain).__name__}")
+    used = {cmap.completion, cmap.prompt, cmap.domain, reference_column}
+    meta = {k: v for k, v in data.items() if k not in used}
+    reference = data.get(reference_column) if reference_column else None
+    return Sample(completion=completion, prompt=prompt, reference=reference, domain=domain, meta=meta)
+
+
+def output_record(row: Row, result: Result) -> dict[str, Any]:
+    """The row's own fields plus ``reward``, ``passed`` and ``verdicts``."""
+    record = dict(row.data)
+    record.update(result.to_dict())
+    return record
+
+
+def write_jsonl(fh: IO[str], record: Mapping[str, Any]) -> None:
+    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

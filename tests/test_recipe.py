@@ -1,0 +1,150 @@
+"""Recipes: parsing, validation, routing by domain, gates, pass rules, combining into a reward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pytest
+
+from r1verify import Engine, Recipe, RecipeError, Sample, Status, Verdict
+from r1verify.options import OptionsError, parse_options
+
+TOML = """
+description = "gated"
+default_domain = "math"
+on_error = -1.0
+min_reward = 0.5
+
+[verifiers.fmt]
+verifier = "behave"
+weight = 0.5
+required = true
+
+[verifiers.acc]
+verifier = "exact_match"
+domains = ["math"]
+requires = ["fmt"]
+timeout = 2.5
+options = { delimiter = "</think>" }
+"""
+
+
+def recipe(tmp_path) -> Recipe:
+    path = tmp_path / "gated.toml"
+    path.write_text(TOML)
+    return Recipe.load(path)
+
+
+def test_toml_is_parsed_into_specs(tmp_path):
+    r = recipe(tmp_path)
+    assert r.name == "gated" and r.default_domain == "math" and r.on_error == -1.0
+    fmt, acc = r.specs
+    assert (fmt.name, fmt.verifier, fmt.weight, fmt.required) == ("fmt", "behave", 0.5, True)
+    assert (acc.domains, acc.requires, acc.timeout, dict(acc.options)) == (("math",), ("fmt",), 2.5, {"delimiter": "</think>"})
+    assert r.weights == {"fmt": 0.5, "acc": 1.0}
+    assert r.to_toml() == TOML  # printed as written
+
+
+def test_generated_toml_round_trips():
+    r = Recipe.from_verifier_args(["exact_match:weight=2,case_sensitive=true,domains=math|code,as=strict"])
+    again = Recipe.from_dict(__import__("tomllib").loads(r.to_toml()), name="cli")
+    assert again.specs == r.specs
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[verifiers.a]\nverifer = 'x'\n", "unknown key(s) verifer"),
+        ("colour = 1\n[verifiers.a]\n", "unknown key(s) colour"),
+        ("description = 'none'\n", "needs a [verifiers.NAME] table"),
+        ("[verifiers.a]\nrequires = ['b']\n", "requires 'b', which is not in the recipe"),
+        ("[verifiers.a]\ntimeout = 0\n", "timeout > 0"),
+        ("[verifiers.a\n", "invalid TOML"),
+    ],
+)
+def test_bad_recipes_fail_early_with_the_reason(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(RecipeError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        Recipe.load(path)
+
+
+def test_bad_verifier_options_fail_when_the_recipe_is_built():
+    r = Recipe.from_verifier_args(["exact_match:case_sensitive=maybe"])
+    with pytest.raises(RecipeError, match="case_sensitive"):
+        r.build()
+
+
+def test_combine_applies_weights_gates_on_error_and_pass_rules(tmp_path):
+    r = recipe(tmp_path)
+
+    def combine(fmt: Verdict, acc: Verdict):
+        return r.combine({"fmt": fmt, "acc": acc})
+
+    assert combine(Verdict.correct(), Verdict.correct()) == (1.5, True, {"fmt": 1.0, "acc": 1.0})
+    # gate closed: accuracy counts 0 even though correct; fmt is required so the row fails
+    assert combine(Verdict.format_error("x"), Verdict.correct()) == (0.0, False, {"fmt": 0.0, "acc": 0.0})
+    # a failure contributes on_error, never a silent 0 "wrong"
+    assert combine(Verdict.correct(), Verdict.error("boom")) == (0.5 - 1.0, False, {"fmt": 1.0, "acc": -1.0})
+    # skipped contributes nothing and passes
+    reward, passed, scores = combine(Verdict.correct(), Verdict.skipped("other domain"))
+    assert (reward, passed, scores["acc"]) == (0.5, True, None)
+
+
+def test_min_score_defines_passing_for_score_valued_verifiers():
+    r = Recipe.from_dict({"verifiers": {"lang": {"verifier": "exact_match", "required": True, "min_score": 0.9}}})
+    assert r.combine({"lang": Verdict.scored(0.95)})[1] is True
+    assert r.combine({"lang": Verdict.scored(0.5)})[1] is False
+
+
+def test_domain_routing_skips_verifiers_for_other_domains(behave_plugin):
+    r = Recipe.from_dict({
+        "verifiers": {
+            "acc": {"verifier": "exact_match", "domains": ["math"]},
+            "any": {"verifier": "behave"},
+        }
+    })
+    with Engine(r, workers=1) as engine:
+        math, code, unknown = engine.verify([
+            Sample("<think>.</think> 1", reference="1", domain="math"),
+            Sample("ok", reference="ok", domain="code"),
+            Sample("ok", reference="ok"),
+        ])
+    assert math.verdicts["acc"].status is Status.CORRECT
+    assert code.verdicts["acc"].status is Status.SKIPPED and "'code'" in code.verdicts["acc"].reason
+    assert code.scores["acc"] is None and code.reward == 1.0
+    assert unknown.verdicts["acc"].status is Status.SKIPPED  # no domain and no default_domain
+
+
+def test_from_verifier_args_rejects_duplicates_without_a_name():
+    with pytest.raises(RecipeError, match="as=OTHER_NAME"):
+        Recipe.from_verifier_args(["exact_match", "exact_match"])
+    r = Recipe.from_verifier_args(["exact_match", "exact_match:as=strict,case_sensitive=true"])
+    assert [s.name for s in r.specs] == ["exact_match", "strict"]
+
+
+@dataclass(frozen=True)
+class Opts:
+    n: int = 1
+    ratio: float = 0.5
+    flag: bool = False
+    mode: Literal["a", "b"] = "a"
+    tags: tuple[str, ...] = ()
+    path: str | None = None
+
+
+def test_options_are_typed_and_unknown_ones_are_errors():
+    o = parse_options(Opts, {"n": "3", "ratio": "0.25", "flag": "yes", "mode": "b", "tags": "x|y", "path": "none"})
+    assert (o.n, o.ratio, o.flag, o.mode, o.tags, o.path) == (3, 0.25, True, "b", ("x", "y"), None)
+    with pytest.raises(OptionsError, match="unknown option.*nn.*valid options: flag, mode, n, path, ratio, tags"):
+        parse_options(Opts, {"nn": 1})
+    with pytest.raises(OptionsError, match="mode='c'"):
+        parse_options(Opts, {"mode": "c"})
+    with pytest.raises(OptionsError, match="n=True"):
+        parse_options(Opts, {"n": True})
+
+
+def test_nan_scores_are_refused():
+    with pytest.raises(ValueError, match="NaN"):
+        Verdict.scored(float("nan"))
