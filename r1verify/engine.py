@@ -42,6 +42,11 @@ Progress = Callable[[int, int], None]
 """Called with (done, total) pairs of (sample, verifier) as work completes."""
 
 
+def default_memory_limit_mb() -> int:
+    """``R1VERIFY_WORKER_MEMORY_MB`` if set (0 disables the cap), else 4096 MiB of address space per worker."""
+    return int(os.environ.get("R1VERIFY_WORKER_MEMORY_MB", "4096"))
+
+
 def default_workers() -> int:
     """``R1VERIFY_WORKERS`` if set, else the CPUs this process may use."""
     env = os.environ.get("R1VERIFY_WORKERS")
@@ -121,13 +126,23 @@ class Engine:
             print(results[0].reward, results[0].verdicts["accuracy"].status)
 
     ``workers`` is the number of worker processes (default: ``R1VERIFY_WORKERS`` or the CPU count);
-    ``cache_size`` bounds the cross-batch verdict cache (0 disables it). The engine is thread-safe; worker
-    processes start on first use and stop at :meth:`close` (or at exit).
+    ``cache_size`` bounds the cross-batch verdict cache (0 disables it); ``memory_limit_mb`` caps each pool
+    worker's address space (default ``R1VERIFY_WORKER_MEMORY_MB`` or 4096; 0 for no cap), so a runaway
+    computation becomes an ``error`` verdict instead of exhausting the machine. The engine is thread-safe;
+    worker processes start on first use and stop at :meth:`close` (or at exit).
     """
 
-    def __init__(self, recipe: Recipe | str | Path, *, workers: int | None = None, cache_size: int = 100_000) -> None:
+    def __init__(
+        self,
+        recipe: Recipe | str | Path,
+        *,
+        workers: int | None = None,
+        cache_size: int = 100_000,
+        memory_limit_mb: int | None = None,
+    ) -> None:
         self.recipe = Recipe.load(recipe)
         self.workers = workers or default_workers()
+        self.memory_limit_mb = default_memory_limit_mb() if memory_limit_mb is None else memory_limit_mb
         self._built = self.recipe.build()
         self._timeouts = {spec.name: spec.timeout or v.default_timeout for spec, v in self._built}
         self._payloads = {spec.name: pickle.dumps(v) for spec, v in self._built}
@@ -230,7 +245,7 @@ class Engine:
             if self._closed:
                 raise RuntimeError("this engine is closed")
             if self._pool is None:
-                self._pool = WorkerPool(self.workers, preload=self._preload)
+                self._pool = WorkerPool(self.workers, preload=self._preload, memory_limit_mb=self.memory_limit_mb)
             return self._pool
 
     def _run_pool(self, work: list[_Unique], collector: _Collector) -> None:

@@ -80,7 +80,9 @@ class _Running:
 class WorkerPool:
     """A pool of worker processes running verifier calls under per-call hard deadlines. Thread-safe."""
 
-    def __init__(self, workers: int, *, preload: Sequence[str] = (), max_chunk: int = 64) -> None:
+    def __init__(
+        self, workers: int, *, preload: Sequence[str] = (), max_chunk: int = 64, memory_limit_mb: int = 4096
+    ) -> None:
         self.workers = max(1, workers)
         self.max_chunk = max(1, max_chunk)
         self._slots_total = 2 * self.workers
@@ -93,7 +95,7 @@ class WorkerPool:
         self._pool = pebble.ProcessPool(
             max_workers=self.workers,
             initializer=worker.init_worker,
-            initargs=(self._table, os.getpid()),
+            initargs=(self._table, os.getpid(), memory_limit_mb),
             context=ctx,
         )
         self._closed = False

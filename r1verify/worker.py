@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import resource
 import signal
 import threading
 import time
@@ -26,11 +27,15 @@ _progress: Any = None
 _verifiers: dict[bytes, Any] = {}
 
 
-def init_worker(progress: Any, parent_pid: int) -> None:
-    """Pebble initializer: keep the progress table, ignore Ctrl-C (the parent decides), watch the parent."""
+def init_worker(progress: Any, parent_pid: int, memory_limit_mb: int) -> None:
+    """Pebble initializer: keep the progress table, ignore Ctrl-C (the parent decides), watch the parent,
+    cap the address space so a runaway computation raises MemoryError instead of exhausting the machine."""
     global _progress
     _progress = progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _watch_parent(parent_pid)
 
 

@@ -42,6 +42,8 @@ class Behave(Verifier):
             ctypes.string_at(0)
         if text == "exit":
             os._exit(3)
+        if text == "alloc":
+            return Verdict.scored(float(len(bytearray(6 << 30))))
         if text == "spin":
             while True:
                 pass

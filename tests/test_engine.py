@@ -144,3 +144,10 @@ def test_async_callers(engine_for):
 
     a, b = asyncio.run(main())
     assert a[0].reward == 1.0 and b[0].reward == 0.0
+
+
+def test_a_runaway_allocation_is_an_error_not_an_exhausted_machine(engine_for):
+    results = engine_for("behave", workers=1, memory_limit_mb=1024).verify(samples("alloc", "ok"))
+    verdict = results[0].verdicts["behave"]
+    assert verdict.status is Status.ERROR and "MemoryError" in verdict.reason
+    assert results[1].verdicts["behave"].status is Status.CORRECT
