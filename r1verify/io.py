@@ -135,7 +135,7 @@ def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
         doc = doc["data"]
     if not isinstance(doc, list):
-        raise InputError(f"{path}: expected a JSON array of objects (or {{\"data\": [...]}})")
+        raise InputError(f'{path}: expected a JSON array of objects (or {{"data": [...]}})')
 
     def rows() -> Iterator[Row]:
         for i, data in enumerate(doc, 1):

@@ -110,7 +110,9 @@ class Registered:
     plugin: str
 
 
-def _collect(hook_name: str, make: Callable[[str, tuple[Any, ...]], tuple[str, Any]], what: str) -> dict[str, Registered]:
+def _collect(
+    hook_name: str, make: Callable[[str, tuple[Any, ...]], tuple[str, Any]], what: str
+) -> dict[str, Registered]:
     found: dict[str, Registered] = {}
 
     def bind(plugin: str) -> Callable[..., None]:

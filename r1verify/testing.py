@@ -65,7 +65,9 @@ def r1verify_plugin() -> Iterator[Any]:
     """Call it with ``verifiers=[...]`` and/or ``recipes={...}``; registrations end with the test."""
     stack = contextlib.ExitStack()
 
-    def register(verifiers: Sequence[type] = (), recipes: Mapping[str, Any] | None = None, name: str | None = None) -> str:
+    def register(
+        verifiers: Sequence[type] = (), recipes: Mapping[str, Any] | None = None, name: str | None = None
+    ) -> str:
         return stack.enter_context(registered(inline_plugin(verifiers, recipes), name))
 
     with stack:

@@ -34,11 +34,15 @@ def docker_engine_available() -> tuple[bool, str]:
     if shutil.which("docker") is None:
         return False, "no docker client on PATH"
     try:
-        proc = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20)
+        proc = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=20
+        )
     except subprocess.TimeoutExpired:
         return False, "docker info timed out"
     if proc.returncode != 0:
-        return False, (proc.stderr or proc.stdout).strip().splitlines()[-1] if (proc.stderr or proc.stdout).strip() else "docker info failed"
+        return False, (proc.stderr or proc.stdout).strip().splitlines()[-1] if (
+            proc.stderr or proc.stdout
+        ).strip() else "docker info failed"
     return True, proc.stdout.strip()
 
 

@@ -27,8 +27,12 @@ def read_out(path: Path) -> list[dict]:
 ROWS = [
     {"id": 1, "prompt": "1+1?", "completion": "<think>two</think> 2", "answer": "2"},
     {"id": 2, "prompt": "2+2?", "completion": "<think>four</think> 5", "answer": "4"},
-    {"id": 3, "prompt": [{"role": "user", "content": "3+3?"}],
-     "completion": [{"role": "assistant", "content": "<think>six</think> 6"}], "answer": "6"},
+    {
+        "id": 3,
+        "prompt": [{"role": "user", "content": "3+3?"}],
+        "completion": [{"role": "assistant", "content": "<think>six</think> 6"}],
+        "answer": "6",
+    },
 ]
 
 
@@ -71,8 +75,18 @@ def test_other_input_formats(tmp_path, fmt):
 def test_column_mapping(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", [{"response": "<think>.</think> 7", "gold": "7"}])
     out = tmp_path / "out.jsonl"
-    result = run("verify", str(src), "-v", "exact_match", "--map", "completion=response", "--map", "reference=gold",
-                 "--out", str(out))
+    result = run(
+        "verify",
+        str(src),
+        "-v",
+        "exact_match",
+        "--map",
+        "completion=response",
+        "--map",
+        "reference=gold",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert read_out(out)[0]["reward"] == 1.0
 
@@ -101,8 +115,19 @@ def test_skip_invalid_counts_bad_rows_and_verifies_the_rest(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
     summary = tmp_path / "summary.json"
-    result = run("verify", str(src), "-v", "exact_match", "--out", str(out), "--skip-invalid",
-                 "--summary-json", str(summary), "--summary", "none")
+    result = run(
+        "verify",
+        str(src),
+        "-v",
+        "exact_match",
+        "--out",
+        str(out),
+        "--skip-invalid",
+        "--summary-json",
+        str(summary),
+        "--summary",
+        "none",
+    )
     assert result.exit_code == 0, result.output
     assert [r["id"] for r in read_out(out)] == [1, 2]
     data = json.loads(summary.read_text())
@@ -129,9 +154,13 @@ def test_unknown_recipe_and_bad_options_are_clear_errors(tmp_path):
 
 
 def test_a_crashing_verifier_is_reported_as_error_not_wrong(tmp_path, behave_plugin):
-    src = write_jsonl(tmp_path / "in.jsonl", [
-        {"completion": "raise", "reference": "ok"}, {"completion": "ok", "reference": "ok"},
-    ])
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"completion": "raise", "reference": "ok"},
+            {"completion": "ok", "reference": "ok"},
+        ],
+    )
     out = tmp_path / "out.jsonl"
     result = run("verify", str(src), "-v", "behave", "--out", str(out), "--workers", "1", "--summary", "json")
     assert result.exit_code == 0, result.output

@@ -26,9 +26,22 @@ def smoke_image(docker_engine) -> str:
 @pytest.mark.docker
 def test_a_container_runs_with_no_network(smoke_image):
     proc = subprocess.run(
-        ["docker", "run", "--rm", "--network", "none", "--label", "r1verify.test=smoke", smoke_image,
-         "python3", "-c", "import socket; print(6 * 7, [n for _, n in socket.if_nameindex()])"],
-        capture_output=True, text=True, timeout=120,
+        [
+            "docker",
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--label",
+            "r1verify.test=smoke",
+            smoke_image,
+            "python3",
+            "-c",
+            "import socket; print(6 * 7, [n for _, n in socket.if_nameindex()])",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "42 ['lo']"  # --network none: loopback only

@@ -103,9 +103,21 @@ def wordcount_site(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "examples" / "plugin-example", src)
     site = work / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(site),
-         str(src)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert (site / "r1verify_wordcount-0.1.0.dist-info" / "entry_points.txt").exists()
     return site
@@ -121,7 +133,10 @@ def run_cli(*args: str, site: Path | None = None, env: dict | None = None) -> su
 def test_a_separately_installed_plugin_is_discovered_and_used_by_the_cli(wordcount_site, tmp_path):
     data = tmp_path / "in.jsonl"
     data.write_text(
-        "\n".join(json.dumps({"completion": c}) for c in ["<think>hm</think> short answer", "<think>x</think>", "<think>x</think> " + "w " * 60])
+        "\n".join(
+            json.dumps({"completion": c})
+            for c in ["<think>hm</think> short answer", "<think>x</think>", "<think>x</think> " + "w " * 60]
+        )
         + "\n"
     )
     out = tmp_path / "out.jsonl"
@@ -174,4 +189,7 @@ def test_verifiers_pickle_and_an_engine_does_not():
     with Engine(Recipe.from_verifier_args(["exact_match"]), workers=1) as engine:
         with pytest.raises(TypeError, match="does not pickle"):
             pickle.dumps(engine)
-        assert engine.verify([Sample("<think>.</think> 4", reference="4")])[0].verdicts["exact_match"].status is Status.CORRECT
+        assert (
+            engine.verify([Sample("<think>.</think> 4", reference="4")])[0].verdicts["exact_match"].status
+            is Status.CORRECT
+        )

@@ -41,7 +41,12 @@ def test_toml_is_parsed_into_specs(tmp_path):
     assert r.name == "gated" and r.default_domain == "math" and r.on_error == -1.0
     fmt, acc = r.specs
     assert (fmt.name, fmt.verifier, fmt.weight, fmt.required) == ("fmt", "behave", 0.5, True)
-    assert (acc.domains, acc.requires, acc.timeout, dict(acc.options)) == (("math",), ("fmt",), 2.5, {"delimiter": "</think>"})
+    assert (acc.domains, acc.requires, acc.timeout, dict(acc.options)) == (
+        ("math",),
+        ("fmt",),
+        2.5,
+        {"delimiter": "</think>"},
+    )
     assert r.weights == {"fmt": 0.5, "acc": 1.0}
     assert r.to_toml() == TOML  # printed as written
 
@@ -99,18 +104,22 @@ def test_min_score_defines_passing_for_score_valued_verifiers():
 
 
 def test_domain_routing_skips_verifiers_for_other_domains(behave_plugin):
-    r = Recipe.from_dict({
-        "verifiers": {
-            "acc": {"verifier": "exact_match", "domains": ["math"]},
-            "any": {"verifier": "behave"},
+    r = Recipe.from_dict(
+        {
+            "verifiers": {
+                "acc": {"verifier": "exact_match", "domains": ["math"]},
+                "any": {"verifier": "behave"},
+            }
         }
-    })
+    )
     with Engine(r, workers=1) as engine:
-        math, code, unknown = engine.verify([
-            Sample("<think>.</think> 1", reference="1", domain="math"),
-            Sample("ok", reference="ok", domain="code"),
-            Sample("ok", reference="ok"),
-        ])
+        math, code, unknown = engine.verify(
+            [
+                Sample("<think>.</think> 1", reference="1", domain="math"),
+                Sample("ok", reference="ok", domain="code"),
+                Sample("ok", reference="ok"),
+            ]
+        )
     assert math.verdicts["acc"].status is Status.CORRECT
     assert code.verdicts["acc"].status is Status.SKIPPED and "'code'" in code.verdicts["acc"].reason
     assert code.scores["acc"] is None and code.reward == 1.0

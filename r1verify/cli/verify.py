@@ -1,4 +1,4 @@
-"""The ``r1verify`` command line."""
+"""`r1verify verify`: score every row of a dataset with a recipe."""
 
 from __future__ import annotations
 
@@ -11,54 +11,53 @@ from typing import Any
 
 import click
 
-from .io import ColumnMap, InputError, InvalidRow, Row, open_rows, output_record, to_sample, write_jsonl
-from .plugins import PluginError, UnknownVerifierError, load_plugins, plugin_infos, pm, recipes, verifiers
-from .recipe import Recipe, RecipeError
-from .summary import Summary
-
-EXIT_BAD_INPUT = 2
-
-
-def fail(message: str) -> None:
-    """Print an error and exit with status 2 (bad input or usage)."""
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_BAD_INPUT)
+from ..io import ColumnMap, InputError, InvalidRow, Row, open_rows, output_record, to_sample, write_jsonl
+from ..plugins import PluginError, UnknownVerifierError
+from ..recipe import Recipe, RecipeError
+from ..summary import Summary
+from . import cli, fail, stderr_console
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.version_option(package_name="r1verify")
-def cli() -> None:
-    """Verify model outputs and turn verdicts into rewards for RL training of reasoning models.
-
-    \b
-    Start here:
-      r1verify plugins                       what is installed
-      r1verify verifiers                     every verifier and its options
-      r1verify recipes list                  named recipes (recipes show NAME prints one)
-      r1verify verify data.jsonl --recipe reasoning-rl --out results.jsonl
-    """
-
-
-# ---------------------------------------------------------------------------------------------- verify
 @cli.command()
 @click.argument("input", metavar="INPUT")
 @click.option("--recipe", "-r", "recipe_ref", metavar="NAME|FILE.toml", help="A registered recipe or a TOML file.")
 @click.option(
-    "--verifier", "-v", "verifier_args", multiple=True, metavar="NAME[:k=v,...]",
+    "--verifier",
+    "-v",
+    "verifier_args",
+    multiple=True,
+    metavar="NAME[:k=v,...]",
     help="Add a verifier (repeatable). Keys weight, timeout, required, min_score, domains (a|b), as (instance "
     "name) configure the spec; other keys are verifier options.",
 )
-@click.option("--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Output JSONL: each input row plus reward, passed and verdicts.")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
-              help="Column for prompt/completion/reference/domain, e.g. --map completion=response.")
+@click.option(
+    "--out",
+    "-o",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output JSONL: each input row plus reward, passed and verdicts.",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column for prompt/completion/reference/domain, e.g. --map completion=response.",
+)
 @click.option("--split", help="Split to read from a saved Hugging Face DatasetDict.")
 @click.option("--batch-size", default=512, show_default=True, help="Rows verified together (dedup works per batch).")
 @click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or the CPU count].")
 @click.option("--skip-invalid", is_flag=True, help="Skip rows that cannot be read instead of stopping (exit 2).")
 @click.option("--limit", type=int, help="Verify only the first N valid rows.")
-@click.option("--summary", "summary_format", type=click.Choice(["auto", "table", "json", "none"]), default="auto",
-              show_default=True, help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.")
+@click.option(
+    "--summary",
+    "summary_format",
+    type=click.Choice(["auto", "table", "json", "none"]),
+    default="auto",
+    show_default=True,
+    help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
+)
 @click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary here.")
 def verify(
     input: str,
@@ -89,7 +88,7 @@ def verify(
     A row that cannot be read stops the run with exit code 2, naming the file, line and field; every row
     before it is verified and written first. --skip-invalid counts such rows instead.
     """
-    from .engine import Engine
+    from ..engine import Engine
 
     recipe = _recipe_from_options(recipe_ref, verifier_args)
     try:
@@ -141,8 +140,10 @@ def verify(
     summary.skipped_rows = len(skipped)
     _report(summary, summary_format, summary_json, skipped)
     if bad is not None:
-        fail(f"{bad}\n{summary.rows} rows before it were verified and written to {out_path}; "
-             f"fix the row, or pass --skip-invalid to skip such rows")
+        fail(
+            f"{bad}\n{summary.rows} rows before it were verified and written to {out_path}; "
+            f"fix the row, or pass --skip-invalid to skip such rows"
+        )
 
 
 def _take(rows: Iterator[Row], limit: int | None) -> Iterator[Row]:
@@ -179,17 +180,15 @@ def _progress_bar(enabled: bool, total: int | None) -> Iterator[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
-        console=_stderr_console(),
+        TextColumn("verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=stderr_console(),
     ) as progress:
         task = progress.add_task("rows", total=total)
         yield lambda n: progress.advance(task, n)
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def _report(summary: Summary, fmt: str, json_path: Path | None, skipped: list[str]) -> None:
@@ -202,104 +201,9 @@ def _report(summary: Summary, fmt: str, json_path: Path | None, skipped: list[st
     if fmt == "auto":
         fmt = "table" if sys.stderr.isatty() else "json"
     if fmt == "table":
-        console = _stderr_console()
+        console = stderr_console()
         console.print(summary.table())
         for line in skipped[:5]:
             console.print(f"skipped {line}", style="yellow", markup=False, highlight=False)
     elif fmt == "json":
         click.echo(json.dumps({"summary": data}), err=True)
-
-
-# ---------------------------------------------------------------------------------------------- listings
-@cli.command("plugins")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def plugins_command(as_json: bool) -> None:
-    """List installed plugins, their versions and what each registers.
-
-    Control loading with R1VERIFY_LOAD_PLUGINS=a,b (only these) and R1VERIFY_BLOCK_PLUGINS=c.
-    """
-    infos = plugin_infos()
-    if as_json:
-        click.echo(json.dumps([info.__dict__ for info in infos], indent=2))
-        return
-    from rich.table import Table
-
-    table = Table(title="r1verify plugins", title_justify="left")
-    for column in ("plugin", "distribution", "version", "verifiers", "recipes"):
-        table.add_column(column)
-    for info in infos:
-        table.add_row(
-            info.name, info.distribution or "-", info.version or "-",
-            ", ".join(info.verifiers) or "-", ", ".join(info.recipes) or "-",
-        )
-    _console().print(table)
-
-
-@cli.command("verifiers")
-@click.argument("names", nargs=-1)
-def verifiers_command(names: tuple[str, ...]) -> None:
-    """Describe verifiers and their options (all of them, or NAMES)."""
-    from .options import describe_options
-
-    found = verifiers()
-    for name in names or sorted(found):
-        if name not in found:
-            fail(str(UnknownVerifierError(name, sorted(found))))
-        reg = found[name]
-        cls = reg.obj
-        doc = (cls.__doc__ or "").strip().splitlines()
-        click.echo(click.style(name, bold=True) + f"  ({reg.plugin}, placement {cls.placement}, "
-                   f"default timeout {cls.default_timeout:g}s)")
-        if doc:
-            click.echo(f"  {doc[0]}")
-        for opt, typ, default in describe_options(cls.Options):
-            click.echo(f"    {opt}: {typ} = {default}")
-        click.echo()
-
-
-@cli.group("recipes")
-def recipes_group() -> None:
-    """List and print named recipes."""
-
-
-@recipes_group.command("list")
-def recipes_list() -> None:
-    """Named recipes and where they come from."""
-    for name, reg in sorted(recipes().items()):
-        try:
-            description = Recipe.load(name).description.strip().splitlines()[0]
-        except (RecipeError, IndexError):
-            description = ""
-        click.echo(f"{name:<16} {description}  [{reg.plugin}]")
-
-
-@recipes_group.command("show")
-@click.argument("name")
-def recipes_show(name: str) -> None:
-    """Print a recipe as TOML (copy it to a file to make your own variant)."""
-    try:
-        click.echo(Recipe.load(name).to_toml(), nl=False)
-    except RecipeError as exc:
-        fail(str(exc))
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console()
-
-
-def _load_plugin_commands() -> None:
-    load_plugins()
-    pm.hook.register_commands(cli=cli)
-
-
-def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
-    try:
-        _load_plugin_commands()
-    except PluginError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return EXIT_BAD_INPUT
-    return cli.main(args=argv, prog_name="r1verify")
-
