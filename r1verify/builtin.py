@@ -16,7 +16,7 @@ def final_answer(completion: str, delimiter: str) -> str | None:
     """The text after the last ``delimiter`` (``None`` if the delimiter is absent); the whole text if empty."""
     if not delimiter:
         return completion
-    head, sep, tail = completion.rpartition(delimiter)
+    _, sep, tail = completion.rpartition(delimiter)
     return tail if sep else None
 
 

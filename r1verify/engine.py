@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .cache import VerdictCache
 from .dedicated import DedicatedRunner
@@ -201,10 +201,10 @@ class Engine:
             runner.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __getstate__(self) -> dict[str, Any]:

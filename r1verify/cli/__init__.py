@@ -37,7 +37,7 @@ def cli() -> None:
     """
 
 
-from . import listings, verify  # noqa: E402,F401  (registers the commands on `cli`)
+from . import listings, verify  # noqa: F401  (registers the commands on `cli`)
 
 
 def _load_plugin_commands() -> None:

@@ -1,0 +1,204 @@
+"""What the dataset commands (verify, filter, reject) share: options, recipe loading, the verified stream,
+the progress bar and the summary."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..engine import Engine
+from ..io import ColumnMap, InputError, InvalidRow, Row, open_rows
+from ..pipeline import Verified, VerifyStream
+from ..plugins import PluginError, UnknownVerifierError
+from ..recipe import Recipe, RecipeError
+from ..summary import Summary
+from . import fail, stderr_console
+
+
+def dataset_options(default_recipe: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every dataset command takes (INPUT, recipe, columns, batching, bad rows, summary)."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.argument("input", metavar="INPUT"),
+            click.option(
+                "--recipe",
+                "-r",
+                "recipe_ref",
+                metavar="NAME|FILE.toml",
+                default=default_recipe,
+                show_default=default_recipe is not None,
+                help="A registered recipe or a TOML file.",
+            ),
+            click.option(
+                "--verifier",
+                "-v",
+                "verifier_args",
+                multiple=True,
+                metavar="NAME[:k=v,...]",
+                help="Add a verifier (repeatable). Keys weight, timeout, required, min_score, domains (a|b), "
+                "as (instance name) configure the spec; other keys are verifier options.",
+            ),
+            click.option(
+                "--map",
+                "maps",
+                multiple=True,
+                metavar="FIELD=COLUMN",
+                help="Column for prompt/completion/reference/domain, e.g. --map completion=response.",
+            ),
+            click.option("--split", help="Split to read from a saved Hugging Face DatasetDict."),
+            click.option("--batch-size", default=512, show_default=True, help="Rows verified together."),
+            click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
+            click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
+            click.option("--limit", type=int, help="Verify only the first N valid rows."),
+            click.option(
+                "--summary",
+                "summary_format",
+                type=click.Choice(["auto", "table", "json", "none"]),
+                default="auto",
+                show_default=True,
+                help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
+            ),
+            click.option(
+                "--summary-json",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Also write the summary as JSON here.",
+            ),
+        ]
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def recipe_from_options(recipe_ref: str | None, verifier_args: tuple[str, ...]) -> Recipe:
+    if not recipe_ref and not verifier_args:
+        fail("give a recipe (--recipe NAME|FILE.toml) or at least one --verifier NAME; see `r1verify recipes list`")
+    try:
+        recipe = Recipe.load(recipe_ref) if recipe_ref else None
+        extra = Recipe.from_verifier_args(list(verifier_args)) if verifier_args else None
+        if recipe and extra:
+            return recipe.merged(extra)
+    except (RecipeError, PluginError) as exc:
+        fail(str(exc))
+    return recipe or extra  # type: ignore[return-value]
+
+
+@dataclass
+class DatasetRun:
+    """An open dataset command: the engine, the verified stream and its summary."""
+
+    engine: Engine
+    stream: VerifyStream
+    rows: Iterator[Row]
+    summary: Summary
+    summary_format: str
+    summary_json: Path | None
+
+    def verified(self) -> Iterator[Verified]:
+        """Verified rows; stops at a bad row (after the rows before it) and records it in ``bad``."""
+        self.bad: InvalidRow | None = None
+        try:
+            yield from self.stream.run(self.rows)
+        except InvalidRow as exc:
+            self.bad = exc
+
+    def finish(self, extra: dict[str, Any] | None = None, out_hint: str = "") -> None:
+        """Print the summary; exit 2 naming the bad row if there was one."""
+        self.summary.skipped_rows = len(self.stream.skipped)
+        report_summary(self.summary, self.summary_format, self.summary_json, self.stream.skipped, extra)
+        if getattr(self, "bad", None) is not None:
+            fail(
+                f"{self.bad}\n{self.summary.rows} rows before it were verified{out_hint}; "
+                f"fix the row, or pass --skip-invalid to skip such rows"
+            )
+
+
+@contextlib.contextmanager
+def dataset_run(
+    input: str,
+    recipe_ref: str | None,
+    verifier_args: tuple[str, ...],
+    maps: tuple[str, ...],
+    split: str | None,
+    batch_size: int,
+    workers: int | None,
+    skip_invalid: bool,
+    limit: int | None,
+    summary_format: str,
+    summary_json: Path | None,
+) -> Iterator[DatasetRun]:
+    """Open INPUT and an engine for the recipe; bad arguments exit 2 with the reason."""
+    recipe = recipe_from_options(recipe_ref, verifier_args)
+    try:
+        columns = ColumnMap.parse(maps)
+        rows, total = open_rows(input, split=split)
+    except InputError as exc:
+        fail(str(exc))
+    if limit is not None:
+        total = min(total, limit) if total is not None else limit
+    try:
+        engine = Engine(recipe, workers=workers)
+    except (RecipeError, UnknownVerifierError, PluginError) as exc:
+        fail(str(exc))
+    summary = Summary()
+    show_progress = sys.stderr.isatty() and summary_format != "none"
+    with engine, progress_bar(show_progress, total) as advance:
+
+        def on_batch(n: int) -> None:
+            advance(n)
+
+        stream = VerifyStream(engine, columns, batch_size, skip_invalid, limit, on_batch)
+        yield DatasetRun(engine, stream, rows, summary, summary_format, summary_json)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool, total: int | None) -> Iterator[Callable[[int], None]]:
+    if not enabled:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("verifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=stderr_console(),
+    ) as progress:
+        task = progress.add_task("rows", total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def report_summary(
+    summary: Summary, fmt: str, json_path: Path | None, skipped: list[str], extra: dict[str, Any] | None = None
+) -> None:
+    data = summary.to_dict()
+    if extra:
+        data.update(extra)
+    if skipped:
+        data["first_invalid_rows"] = skipped[:5]
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if fmt == "auto":
+        fmt = "table" if sys.stderr.isatty() else "json"
+    if fmt == "table":
+        console = stderr_console()
+        console.print(summary.table())
+        for key, value in (extra or {}).items():
+            if not isinstance(value, (dict, list)):
+                console.print(f"{key}: {value}", markup=False, highlight=False)
+        for line in skipped[:5]:
+            console.print(f"skipped {line}", style="yellow", markup=False, highlight=False)
+    elif fmt == "json":
+        click.echo(json.dumps({"summary": data}), err=True)
