@@ -299,6 +299,32 @@ class Recipe:
             passed = False
         return reward, passed, effective
 
+    def failures(self, verdicts: Mapping[str, Verdict], reward: float) -> list[dict[str, Any]]:
+        """Why a sample did not pass: each failing required verifier, and the reward threshold if missed."""
+        out: list[dict[str, Any]] = []
+        for spec in self.specs:
+            verdict = verdicts[spec.name]
+            if spec.required and not spec.passes(verdict):
+                want = f"score >= {spec.min_score:g}" if spec.min_score is not None else "correct"
+                out.append(
+                    {
+                        "verifier": spec.name,
+                        "status": verdict.status.value,
+                        "score": verdict.score,
+                        "reason": verdict.reason or f"needs {want}",
+                    }
+                )
+        if self.min_reward is not None and reward < self.min_reward:
+            out.append(
+                {
+                    "verifier": "reward",
+                    "status": "below_min_reward",
+                    "score": reward,
+                    "reason": f"reward {reward:.3f} < min_reward {self.min_reward:g}",
+                }
+            )
+        return out
+
     @property
     def weights(self) -> dict[str, float]:
         return {s.name: s.weight for s in self.specs}

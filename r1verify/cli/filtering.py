@@ -1,0 +1,70 @@
+"""`r1verify filter`: keep the rows that pass a recipe (cold-start curation), with a reject report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..io import write_jsonl
+from ..sft import sft_record
+from . import cli
+from .common import dataset_options, dataset_run
+
+
+@cli.command("filter")
+@dataset_options(default_recipe="cold-start")
+@click.option(
+    "--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Kept rows (JSONL)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["messages", "original"]),
+    default="messages",
+    show_default=True,
+    help="messages: {'messages': [prompt..., assistant]} for TRL's SFTTrainer; original: the row's columns.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rejected rows with the reasons [default: OUT with .rejects.jsonl].",
+)
+def filter_command(out_path: Path, fmt: str, rejects: Path | None, **options: Any) -> None:
+    """Keep the rows of INPUT that pass the recipe; write them SFT-ready, and the rest with reasons.
+
+    A row passes when every verifier marked `required` in the recipe passes (status correct, or score >=
+    min_score) and the reward reaches the recipe's min_reward. The default recipe, cold-start, asks for the
+    think template, one language, no degenerate repetition, a summary after the reasoning and a correct answer
+    where a reference is known (`r1verify recipes show cold-start`).
+
+    \b
+    Examples:
+      r1verify filter long_cot.jsonl --out sft.jsonl
+      r1verify filter long_cot.jsonl --recipe my-cold-start.toml --format original --out kept.jsonl
+    """
+    rejects = rejects or out_path.with_suffix(".rejects.jsonl")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    reasons: Counter[str] = Counter()
+    kept = 0
+    with (
+        dataset_run(**options) as run,
+        out_path.open("w", encoding="utf-8") as out,
+        rejects.open("w", encoding="utf-8") as rej,
+    ):
+        recipe = run.engine.recipe
+        for item in run.verified():
+            run.summary.add([item.result])
+            if item.result.passed:
+                kept += 1
+                write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
+                continue
+            failures = recipe.failures(item.result.verdicts, item.result.reward)
+            reasons.update(f"{f['verifier']}: {f['status']}" for f in failures)
+            write_jsonl(rej, {**item.row.data, "reward": item.result.reward, "rejected_by": failures})
+    run.finish(
+        extra={"kept": kept, "rejected": run.summary.rows - kept, "rejected_by": dict(reasons.most_common())},
+        out_hint=f" ({kept} kept in {out_path})",
+    )

@@ -1,0 +1,102 @@
+"""`r1verify reject`: rejection sampling over many generations per prompt."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..io import InvalidRow, write_jsonl
+from ..rejection import RejectionStats, UnsortedInput, group_key_function, groups, select, sorted_by_group
+from ..sft import sft_record
+from . import cli, fail
+from .common import dataset_options, dataset_run
+
+
+@cli.command("reject")
+@dataset_options(default_recipe="rejection")
+@click.option(
+    "--out",
+    "-o",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Kept generations (JSONL).",
+)
+@click.option("--group-by", metavar="COLUMN", help="Column identifying the prompt [default: the prompt itself].")
+@click.option(
+    "--keep",
+    type=click.Choice(["best", "first", "all"]),
+    default="best",
+    show_default=True,
+    help="best: top k by reward, ties to the shorter; first: first k passing; all: every passing one.",
+)
+@click.option("-k", "k", type=int, default=1, show_default=True, help="How many to keep per prompt (best/first).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["messages", "original"]),
+    default="messages",
+    show_default=True,
+    help="messages: {'messages': [...]} for TRL's SFTTrainer; original: the row's columns.",
+)
+@click.option(
+    "--per-prompt",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON line per prompt: n, passed, pass rate, pass@k, kept.",
+)
+@click.option(
+    "--unsorted",
+    is_flag=True,
+    help="The input is not grouped by prompt: group it in a temporary SQLite file first (disk, not RAM).",
+)
+def reject_command(
+    out_path: Path,
+    group_by: str | None,
+    keep: str,
+    k: int,
+    fmt: str,
+    per_prompt: Path | None,
+    unsorted: bool,
+    **options: Any,
+) -> None:
+    """Rejection sampling: verify every generation, keep correct and clean ones, pick the best per prompt.
+
+    INPUT holds many generations per prompt, one per row, grouped by prompt (as generators write them; else
+    pass --unsorted). A generation is a candidate when it passes the recipe (the default recipe, rejection,
+    requires a correct answer, one language, no overlong or repetitive output: `r1verify recipes show
+    rejection`); identical completions count once. The summary reports per-prompt pass rates and pass@k
+    (unbiased estimator). Memory holds one prompt's group at a time.
+
+    \b
+    Examples:
+      r1verify reject samples.jsonl --out sft.jsonl                    # best one per prompt
+      r1verify reject samples.jsonl --group-by problem_id --keep first -k 2 --out sft.jsonl
+      r1verify reject samples.jsonl --keep all --per-prompt rates.jsonl --out kept.jsonl
+    """
+    if k < 1:
+        fail("-k must be at least 1")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    stats = RejectionStats()
+    with (
+        dataset_run(**options) as run,
+        out_path.open("w", encoding="utf-8") as out,
+        per_prompt.open("w", encoding="utf-8") if per_prompt else contextlib.nullcontext() as rates,
+    ):
+        key = group_key_function(group_by, run.stream.columns.prompt)
+        if unsorted:
+            run.rows = sorted_by_group(run.rows, key)
+        try:
+            for group_id, group in groups(run.verified(), key):
+                run.summary.add([item.result for item in group])
+                kept = select(group, keep, k)  # type: ignore[arg-type]
+                for item in kept:
+                    write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
+                line = stats.add(group, kept)
+                if rates is not None:
+                    write_jsonl(rates, {"group": group_id[:200], **line})
+        except (InvalidRow, UnsortedInput) as exc:
+            fail(str(exc))
+    run.finish(extra=stats.to_dict(), out_hint=f" ({stats.kept} kept in {out_path})")
