@@ -37,7 +37,7 @@ def cli() -> None:
     """
 
 
-from . import filtering, listings, rejecting, reporting, verify  # noqa: E402,F401  (registers the commands)
+from . import filtering, listings, rejecting, reporting, verify  # noqa: F401  (registers the commands)
 
 
 def _load_plugin_commands() -> None:
