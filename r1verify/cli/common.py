@@ -79,6 +79,23 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Callable[...
     return decorate
 
 
+def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The required ``--out/-o FILE`` option."""
+    return click.option(
+        "--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help=help
+    )
+
+
+sft_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["messages", "original"]),
+    default="messages",
+    show_default=True,
+    help="messages: {'messages': [prompt..., assistant]} for TRL's SFTTrainer; original: the row's columns.",
+)
+
+
 def recipe_from_options(recipe_ref: str | None, verifier_args: tuple[str, ...]) -> Recipe:
     if not recipe_ref and not verifier_args:
         fail("give a recipe (--recipe NAME|FILE.toml) or at least one --verifier NAME; see `r1verify recipes list`")

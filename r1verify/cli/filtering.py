@@ -11,22 +11,13 @@ import click
 from ..io import write_jsonl
 from ..sft import sft_record
 from . import cli
-from .common import dataset_options, dataset_run
+from .common import dataset_options, dataset_run, out_option, sft_format_option
 
 
 @cli.command("filter")
 @dataset_options(default_recipe="cold-start")
-@click.option(
-    "--out", "-o", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Kept rows (JSONL)."
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["messages", "original"]),
-    default="messages",
-    show_default=True,
-    help="messages: {'messages': [prompt..., assistant]} for TRL's SFTTrainer; original: the row's columns.",
-)
+@out_option("Kept rows (JSONL).")
+@sft_format_option
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -12,19 +12,12 @@ from ..io import InvalidRow, write_jsonl
 from ..rejection import RejectionStats, UnsortedInput, group_key_function, groups, select, sorted_by_group
 from ..sft import sft_record
 from . import cli, fail
-from .common import dataset_options, dataset_run
+from .common import dataset_options, dataset_run, out_option, sft_format_option
 
 
 @cli.command("reject")
 @dataset_options(default_recipe="rejection")
-@click.option(
-    "--out",
-    "-o",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Kept generations (JSONL).",
-)
+@out_option("Kept generations (JSONL).")
 @click.option("--group-by", metavar="COLUMN", help="Column identifying the prompt [default: the prompt itself].")
 @click.option(
     "--keep",
@@ -34,14 +27,7 @@ from .common import dataset_options, dataset_run
     help="best: top k by reward, ties to the shorter; first: first k passing; all: every passing one.",
 )
 @click.option("-k", "k", type=int, default=1, show_default=True, help="How many to keep per prompt (best/first).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["messages", "original"]),
-    default="messages",
-    show_default=True,
-    help="messages: {'messages': [...]} for TRL's SFTTrainer; original: the row's columns.",
-)
+@sft_format_option
 @click.option(
     "--per-prompt",
     type=click.Path(dir_okay=False, path_type=Path),

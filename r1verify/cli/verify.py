@@ -5,23 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
-
 from ..io import output_record, write_jsonl
 from . import cli
-from .common import dataset_options, dataset_run
+from .common import dataset_options, dataset_run, out_option
 
 
 @cli.command()
 @dataset_options()
-@click.option(
-    "--out",
-    "-o",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output JSONL: each input row plus reward, passed and verdicts.",
-)
+@out_option("Output JSONL: each input row plus reward, passed and verdicts.")
 def verify(out_path: Path, **options: Any) -> None:
     """Verify every row of INPUT and write rewards and verdicts to --out.
 
