@@ -19,6 +19,9 @@ A recipe is a TOML file (or the same layout as a dict, or Python objects)::
     timeout = 5.0             # hard deadline per call, seconds
     options = { delimiter = "</think>" }
 
+String options may name environment variables: ``model = "${R1VERIFY_REWARD_MODEL}"`` (an error when unset)
+or ``"${VAR:-default}"``.
+
 The reward is the weighted sum of the verifiers' effective scores: a skipped verifier adds nothing, a failed
 one (timeout/error) adds ``on_error``, a gated one adds 0 while its gate is closed.
 """
@@ -26,6 +29,8 @@ one (timeout/error) adds ``on_error``, a gated one adds 0 while its gate is clos
 from __future__ import annotations
 
 import math
+import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,10 +266,11 @@ class Recipe:
         built = []
         for spec in self.specs:
             cls = get_verifier_class(spec.verifier)
+            where = f"recipe {self.name!r}, [verifiers.{spec.name}]"
             try:
-                built.append((spec, cls(**dict(spec.options))))
+                built.append((spec, cls(**_expand_env(dict(spec.options), where))))
             except OptionsError as exc:
-                raise RecipeError(f"recipe {self.name!r}, [verifiers.{spec.name}]: {exc}") from None
+                raise RecipeError(f"{where}: {exc}") from None
         return built
 
     def effective_domain(self, domain: str | None) -> str | None:
@@ -347,6 +353,32 @@ class Recipe:
             for key, value in spec.to_dict().items():
                 lines.append(f"{key} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
+
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def _expand_env(value: Any, where: str) -> Any:
+    """Replace ``${VAR}`` and ``${VAR:-default}`` in string option values with the environment's values."""
+    if isinstance(value, dict):
+        return {k: _expand_env(v, f"{where} option {k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, where) for v in value]
+    if not isinstance(value, str) or "${" not in value:
+        return value
+
+    def lookup(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        raise RecipeError(
+            f"{where}: environment variable {name} is not set; export {name}=..., or copy the recipe "
+            f"(r1verify recipes show NAME > mine.toml) and write the value in"
+        )
+
+    return _ENV_REF.sub(lookup, value)
 
 
 def _str_tuple(value: Any) -> tuple[str, ...]:

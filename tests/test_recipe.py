@@ -157,3 +157,14 @@ def test_options_are_typed_and_unknown_ones_are_errors():
 def test_nan_scores_are_refused():
     with pytest.raises(ValueError, match="NaN"):
         Verdict.scored(float("nan"))
+
+
+def test_string_options_expand_environment_variables(monkeypatch):
+    r = Recipe.from_dict({"verifiers": {"x": {"verifier": "exact_match", "options": {"delimiter": "${DELIM:-</t>}"}}}})
+    monkeypatch.delenv("DELIM", raising=False)
+    assert r.build()[0][1].options.delimiter == "</t>"
+    monkeypatch.setenv("DELIM", "<|end|>")
+    assert r.build()[0][1].options.delimiter == "<|end|>"
+    needs = Recipe.from_dict({"verifiers": {"x": {"verifier": "exact_match", "options": {"delimiter": "${NOPE_R1V}"}}}})
+    with pytest.raises(RecipeError, match="NOPE_R1V is not set; export NOPE_R1V="):
+        needs.build()

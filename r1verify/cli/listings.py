@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 import click
 
@@ -52,13 +53,13 @@ def verifiers_command(names: tuple[str, ...]) -> None:
             fail(str(UnknownVerifierError(name, sorted(found))))
         reg = found[name]
         cls = reg.obj
-        doc = (cls.__doc__ or "").strip().splitlines()
+        doc = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
         click.echo(
             click.style(name, bold=True) + f"  ({reg.plugin}, placement {cls.placement}, "
             f"default timeout {cls.default_timeout:g}s)"
         )
         if doc:
-            click.echo(f"  {doc[0]}")
+            click.echo(textwrap.fill(doc, width=100, initial_indent="  ", subsequent_indent="  "))
         for opt, typ, default in describe_options(cls.Options):
             click.echo(f"    {opt}: {typ} = {default}")
         click.echo()
