@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import hashlib
 import os
 import pickle
 import threading
@@ -27,6 +26,8 @@ from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Self
+
+import xxhash
 
 from .cache import VerdictCache
 from .dedicated import DedicatedRunner
@@ -68,7 +69,17 @@ def _close_all() -> None:
 
 
 def _work_key(spec_name: str, key: Hashable) -> bytes:
-    return hashlib.blake2b(repr((spec_name, key)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """A 128-bit digest of (verifier instance, cache key): ~1 µs for a 4 KB completion (xxh3)."""
+    if isinstance(key, bytes):
+        data = key
+    elif isinstance(key, str):
+        data = key.encode("utf-8", "surrogatepass")
+    else:
+        data = pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL)
+    h = xxhash.xxh3_128(spec_name.encode("utf-8"))
+    h.update(b"\0" + bytes([type(key) is str]))
+    h.update(data)
+    return h.digest()
 
 
 class _Collector:

@@ -201,9 +201,13 @@ FIRST_PARTY = {
     "math": "r1verify-math",
     "think_format": "r1verify-format",
     "tag_count": "r1verify-format",
+    "overlong": "r1verify-format",
+    "length": "r1verify-format",
+    "repetition": "r1verify-format",
     "language": "r1verify-language",
     "code": "r1verify-code",
     "reward_model": "r1verify-rm",
+    "reward_model_remote": "r1verify-rm",
 }
 
 

@@ -36,6 +36,10 @@ class Sample:
         if self.domain is not None and not isinstance(self.domain, str):
             raise TypeError(f"domain must be a string, got {type(self.domain).__name__}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Samples cross process boundaries in bulk: a plain tuple pickles several times faster than slots.
+        return (Sample, (self.completion, self.prompt, self.reference, self.domain, self.meta))
+
     @property
     def prompt_text(self) -> str:
         """The prompt as plain text: chat messages are joined by their contents, the last one last."""

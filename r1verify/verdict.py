@@ -71,6 +71,9 @@ class Verdict:
         else:
             self.score = float(self.score)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Verdict, (self.status, self.score, self.reason, self.details, self.verifier, self.elapsed))
+
     # Constructors that read well inside a verifier: ``return Verdict.wrong("expected 3, got 4")``.
     @classmethod
     def correct(cls, reason: str = "", *, score: float = 1.0, **details: Any) -> Verdict:

@@ -1,0 +1,83 @@
+"""The ``think_format`` verifier: the strict R1 template."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from r1verify import Sample, Status, Verdict, Verifier
+
+from .tags import AnswerTags, Prefilled, Tags, check_tag_name
+from .template import parse
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    think_tag: str = "think"
+    """Name of the reasoning tag: ``<think>`` ... ``</think>``."""
+    answer_tag: str = "answer"
+    """Name of the answer tag: ``<answer>`` ... ``</answer>``."""
+    answer_tags: AnswerTags = "optional"
+    """``optional``: the final answer may be wrapped in answer tags (then exactly one block, nothing after it);
+    ``required``: it must be; ``forbidden``: answer tags are an error (R1-distill / Qwen3 style output)."""
+    prefilled: Prefilled = "auto"
+    """``yes``: the prompt already ends with ``<think>`` (Qwen3, R1-distill chat templates), so the completion
+    must not open the block again; ``no``: the completion starts with ``<think>``; ``auto``: ``yes`` when the
+    sample's prompt text ends with ``<think>``, else ``no``."""
+
+    def __post_init__(self) -> None:
+        check_tag_name(self.think_tag, "think_tag")
+        check_tag_name(self.answer_tag, "answer_tag")
+        if self.think_tag.lower() == self.answer_tag.lower():
+            raise ValueError("think_tag and answer_tag must differ")
+
+
+@lru_cache(maxsize=64)
+def tags_for(think: str, answer: str) -> Tags:
+    """The (cached) Tags for a pair of names."""
+    return Tags(think, answer)
+
+
+class TemplateVerifier(Verifier):
+    """Shared by the template verifiers: the tags, and whether a sample's prompt prefilled the think tag."""
+
+    Options = TemplateOptions
+    default_timeout = 2.0
+
+    @property
+    def tags(self) -> Tags:
+        return tags_for(self.options.think_tag, self.options.answer_tag)
+
+    def prefilled(self, sample: Sample) -> bool:
+        mode = self.options.prefilled
+        if mode == "auto":
+            return sample.prompt is not None and self.tags.prompt_prefills(sample.prompt_text)
+        return mode == "yes"
+
+    def cache_key(self, sample: Sample) -> Hashable:
+        return sample.completion, self.prefilled(sample)
+
+
+class ThinkFormat(TemplateVerifier):
+    """The R1 template, strictly: one non-empty reasoning block at the start, then a non-empty final answer.
+
+    ``correct`` (1.0) when the completion follows it; ``format_error`` (0.0) naming the first broken rule
+    (malformed, stray, nested or repeated tags, text before the block or after ``</answer>``, an unclosed or
+    empty reasoning block); ``no_answer`` (0.0) when nothing follows the reasoning. See ``template.py``.
+    """
+
+    name = "think_format"
+
+    def verify(self, sample: Sample) -> Verdict:
+        prefilled = self.prefilled(sample)
+        parsed = parse(sample.completion, self.tags, prefilled=prefilled, answer_tags=self.options.answer_tags)
+        if parsed.status is not Status.CORRECT:
+            return Verdict(parsed.status, None, parsed.problem, {"prefilled": prefilled})
+        return Verdict.correct(
+            "follows the template",
+            prefilled=prefilled,
+            answer_tagged=parsed.answer_tagged,
+            reasoning_chars=len(parsed.reasoning),
+            answer_chars=len(parsed.answer),
+        )
