@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PLUGINS := plugins/math plugins/format plugins/language sandbox plugins/code plugins/rm adapters/trl adapters/openrlhf
-EXTRAS := 'plugins/format[tokens]' 'plugins/language[lingua]'
+# what `pip install -e` gets: the plugins, two of them with the extras their tests exercise
+EDITABLE := $(patsubst plugins/language,'plugins/language[lingua]',$(patsubst plugins/format,'plugins/format[tokens]',$(PLUGINS)))
 STAMP  := $(VENV)/.r1verify-installed
 PYPROJECTS := pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 
@@ -17,7 +18,7 @@ setup: $(STAMP)
 $(STAMP): constraints.txt $(PYPROJECTS) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -c constraints.txt torch==2.13.0
-	$(PIP) install -c constraints.txt -e '.[test,hf]' $(addprefix -e ,$(PLUGINS)) $(addprefix -e ,$(EXTRAS))
+	$(PIP) install -c constraints.txt -e '.[test,hf]' $(addprefix -e ,$(EDITABLE))
 	$(PIP) install -c constraints.txt --no-deps openrlhf==0.11.2
 	touch $@
 
