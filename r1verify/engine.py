@@ -233,6 +233,9 @@ class Engine:
                         index, spec.name, Verdict.skipped(f"domain {domain!r} is not one of {list(spec.domains or ())}")
                     )
                     continue
+                if spec.skip_without_reference and sample.reference in (None, "", [], {}):
+                    collector.put(index, spec.name, Verdict.skipped("no reference to check against"))
+                    continue
                 try:
                     key = _work_key(spec.name, verifier.cache_key(sample))
                 except Exception as exc:  # noqa: BLE001 - a bad sample must not stop the batch

@@ -16,6 +16,7 @@ A recipe is a TOML file (or the same layout as a dict, or Python objects)::
     domains = ["math"]        # run only on these domains (default: every sample)
     requires = ["format"]     # gate: counts only if `format` passes
     required = true           # the row "passes" (filter/reject) only if this passes
+    skip_without_reference = true  # rows without a reference skip it instead of failing it
     timeout = 5.0             # hard deadline per call, seconds
     options = { delimiter = "</think>" }
 
@@ -47,7 +48,17 @@ class RecipeError(ValueError):
     """A recipe that cannot be used: bad TOML, unknown keys, unknown gates, bad options."""
 
 
-_SPEC_KEYS = {"verifier", "weight", "domains", "timeout", "required", "min_score", "requires", "options"}
+_SPEC_KEYS = {
+    "verifier",
+    "weight",
+    "domains",
+    "timeout",
+    "required",
+    "min_score",
+    "requires",
+    "skip_without_reference",
+    "options",
+}
 _RECIPE_KEYS = {"name", "description", "default_domain", "on_error", "min_reward", "verifiers"}
 
 
@@ -71,6 +82,8 @@ class VerifierSpec:
     """Pass threshold on the score; without it, passing means status ``correct``."""
     requires: tuple[str, ...] = ()
     """Gates: this verifier's score counts only if these verifiers pass."""
+    skip_without_reference: bool = False
+    """Samples without a reference skip this verifier (``skipped``) instead of getting ``error``."""
 
     def applies_to(self, domain: str | None) -> bool:
         return self.domains is None or (domain is not None and domain in self.domains)
@@ -95,6 +108,8 @@ class VerifierSpec:
             out["min_score"] = self.min_score
         if self.requires:
             out["requires"] = list(self.requires)
+        if self.skip_without_reference:
+            out["skip_without_reference"] = True
         if self.options:
             out["options"] = dict(self.options)
         return out
@@ -193,6 +208,7 @@ class Recipe:
                         required=_bool(raw.get("required", False)),
                         min_score=float(raw["min_score"]) if raw.get("min_score") is not None else None,
                         requires=_str_tuple(raw.get("requires", ())),
+                        skip_without_reference=_bool(raw.get("skip_without_reference", False)),
                     )
                 )
             except (TypeError, ValueError) as exc:
@@ -229,7 +245,7 @@ class Recipe:
                 if not eq:
                     raise RecipeError(f"--verifier {arg!r}: expected k=v, got {pair!r}")
                 key = key.strip()
-                if key in ("weight", "timeout", "required", "min_score"):
+                if key in ("weight", "timeout", "required", "min_score", "skip_without_reference"):
                     spec[key] = value
                 elif key == "domains":
                     spec[key] = value.split("|")

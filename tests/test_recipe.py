@@ -168,3 +168,16 @@ def test_string_options_expand_environment_variables(monkeypatch):
     needs = Recipe.from_dict({"verifiers": {"x": {"verifier": "exact_match", "options": {"delimiter": "${NOPE_R1V}"}}}})
     with pytest.raises(RecipeError, match="NOPE_R1V is not set; export NOPE_R1V="):
         needs.build()
+
+
+def test_skip_without_reference_skips_instead_of_failing(behave_plugin):
+    r = Recipe.from_verifier_args(["exact_match:required=true,skip_without_reference=true"])
+    assert r.specs[0].skip_without_reference
+    with Engine(r, workers=1) as engine:
+        known, unknown = engine.verify([Sample("<think>.</think> 2", reference="2"), Sample("<think>.</think> 2")])
+    assert known.verdicts["exact_match"].status is Status.CORRECT
+    assert unknown.verdicts["exact_match"].status is Status.SKIPPED and unknown.passed
+    plain = Recipe.from_verifier_args(["exact_match:required=true"])
+    with Engine(plain, workers=1) as engine:
+        result = engine.verify([Sample("<think>.</think> 2")])[0]
+    assert result.verdicts["exact_match"].status is Status.ERROR and not result.passed
