@@ -181,3 +181,23 @@ def test_skip_without_reference_skips_instead_of_failing(behave_plugin):
     with Engine(plain, workers=1) as engine:
         result = engine.verify([Sample("<think>.</think> 2")])[0]
     assert result.verdicts["exact_match"].status is Status.ERROR and not result.passed
+
+
+@pytest.mark.parametrize("name", ["cold-start", "reasoning-rl", "rejection", "final-rl"])
+def test_builtin_stage_recipes_build_with_the_first_party_plugins(name, monkeypatch):
+    monkeypatch.setenv("R1VERIFY_HELPFULNESS_RM", "/models/helpful")
+    monkeypatch.setenv("R1VERIFY_HARMLESSNESS_RM", "/models/harmless")
+    recipe = Recipe.load(name)
+    built = dict((spec.name, verifier) for spec, verifier in recipe.build())
+    assert recipe.description and recipe.to_toml().startswith("description")
+    if name == "final-rl":
+        assert built["helpfulness"].options.view == "answer" and built["harmlessness"].options.view == "full"
+        assert {s.name: s.domains for s in recipe.specs}["helpfulness"] == ("general",)
+    if name == "rejection":
+        assert built["overlong"].options.max_length == 65536
+
+
+def test_final_rl_names_the_missing_reward_model_variable(monkeypatch):
+    monkeypatch.delenv("R1VERIFY_HELPFULNESS_RM", raising=False)
+    with pytest.raises(RecipeError, match="R1VERIFY_HELPFULNESS_RM is not set"):
+        Recipe.load("final-rl").build()
