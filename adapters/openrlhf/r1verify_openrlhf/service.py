@@ -1,0 +1,145 @@
+"""The reward service behind all three OpenRLHF paths: an engine, a micro-batcher and a reward mapper."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from r1verify import Engine, Recipe, Result, Sample
+
+from .batcher import BatcherStats, BatchOptions, MicroBatcher
+from .rewards import RewardInfo, RewardMapper
+
+logger = logging.getLogger("r1verify.openrlhf")
+
+Item = Sample | BaseException
+"""A sample to verify, or the reason its request item could not become one."""
+
+
+class RewardService:
+    """Verifies samples with a recipe and answers with OpenRLHF rewards. Thread-safe; never raises per sample.
+
+    Example::
+
+        service = RewardService(Recipe.from_verifier_args(["math:required=true"]))
+        [info] = service.rewards([Sample("... \\\\boxed{2}", reference="2")], timeout=60)
+        info.reward, info.score, info.logs
+        service.close()
+
+    Every input item gets a :class:`RewardInfo`: an item that is an exception (unreadable input), a failed
+    engine call or an answer later than ``timeout`` becomes ``RewardMapper.failure`` (``error_reward``, with the
+    ``r1verify/error`` flag and ``error`` set).
+    """
+
+    def __init__(
+        self,
+        recipe: Recipe | str | Path,
+        *,
+        workers: int | None = None,
+        cache_size: int = 100_000,
+        batching: BatchOptions | None = None,
+        error_reward: float = 0.0,
+    ) -> None:
+        self.recipe = Recipe.load(recipe)
+        self.mapper = RewardMapper(self.recipe, error_reward=error_reward)
+        self.engine = Engine(self.recipe, workers=workers, cache_size=cache_size)
+        self.batcher = MicroBatcher(self.engine.verify, batching)
+
+    @property
+    def log_keys(self) -> tuple[str, ...]:
+        return self.mapper.keys
+
+    def stats(self) -> BatcherStats:
+        return self.batcher.snapshot()
+
+    def submit(self, items: Sequence[Item]) -> tuple[list[int], Future]:
+        """Queue the samples among ``items``; (their positions, a future of their results)."""
+        positions = [i for i, item in enumerate(items) if isinstance(item, Sample)]
+        return positions, self.batcher.submit([items[i] for i in positions])
+
+    def rewards(self, items: Sequence[Item], *, timeout: float) -> list[RewardInfo]:
+        """Blocking: one reward per item, at most ``timeout`` seconds from now."""
+        try:
+            positions, future = self.submit(items)
+        except Exception as exc:  # noqa: BLE001 - e.g. closed during shutdown
+            return self._failed(items, f"not verified: {exc}")
+        try:
+            results = future.result(timeout)
+        except FutureTimeout:
+            future.cancel()
+            return self._failed(items, f"no verdict within {timeout:g}s", timeout=True)
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(items, f"verification failed: {type(exc).__name__}: {exc}")
+        return self._merge(items, positions, results)
+
+    async def arewards(self, items: Sequence[Item], *, timeout: float) -> list[RewardInfo]:
+        """:meth:`rewards` for event loops: waits without blocking the loop."""
+        try:
+            positions, future = self.submit(items)
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(items, f"not verified: {exc}")
+        try:
+            results = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        except TimeoutError:
+            return self._failed(items, f"no verdict within {timeout:g}s", timeout=True)
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(items, f"verification failed: {type(exc).__name__}: {exc}")
+        return self._merge(items, positions, results)
+
+    def close(self) -> None:
+        """Finish queued work, then stop the engine's processes."""
+        self.batcher.close(wait=True)
+        self.engine.close()
+
+    # ------------------------------------------------------------------ internals
+    def _merge(self, items: Sequence[Item], positions: list[int], results: list[Result]) -> list[RewardInfo]:
+        out: list[RewardInfo | None] = [None] * len(items)
+        for i, result in zip(positions, results, strict=True):
+            out[i] = self.mapper.from_result(result)
+        for i, item in enumerate(items):
+            if out[i] is None:
+                out[i] = self._failure(f"cannot read this request item: {item}")
+        return out  # type: ignore[return-value]
+
+    def _failed(self, items: Sequence[Item], reason: str, *, timeout: bool = False) -> list[RewardInfo]:
+        return [
+            self._failure(
+                f"cannot read this request item: {item}" if isinstance(item, BaseException) else reason,
+                timeout=timeout and not isinstance(item, BaseException),
+            )
+            for item in items
+        ]
+
+    def _failure(self, reason: str, *, timeout: bool = False) -> RewardInfo:
+        logger.warning("r1verify reward failed: %s", reason)
+        return self.mapper.failure(reason, timeout=timeout)
+
+
+_shared: dict[object, RewardService] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_service(key: object, make: Callable[[], RewardService]) -> RewardService:
+    """The process-wide service for ``key``, made on first use (reward-function and agent files use this:
+    OpenRLHF calls them from many threads and coroutines of one process)."""
+    service = _shared.get(key)
+    if service is None:
+        with _shared_lock:
+            service = _shared.get(key)
+            if service is None:
+                service = _shared[key] = make()
+    return service
+
+
+def close_shared_services() -> None:
+    """Close every process-wide service (their engines would otherwise stop at interpreter exit)."""
+    with _shared_lock:
+        services = list(_shared.values())
+        _shared.clear()
+    for service in services:
+        service.close()
