@@ -11,7 +11,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import pebble
 
 from . import worker
-from .pool import _describe_exit, mp_context
+from .processes import describe_exit, worker_context
 from .sample import Sample
 from .verdict import Verdict
 from .verifier import Verifier
@@ -31,7 +31,7 @@ class DedicatedRunner:
             max_workers=1,
             initializer=worker.init_dedicated,
             initargs=(os.getpid(),),
-            context=mp_context(preload),
+            context=worker_context(preload),
         )
 
     def run(self, samples: Sequence[Sample], timeout: float) -> list[Verdict]:
@@ -46,7 +46,7 @@ class DedicatedRunner:
                     for _ in samples
                 ]
             except pebble.ProcessExpired as exc:
-                return [Verdict.error(f"the verifier process died ({_describe_exit(exc)})") for _ in samples]
+                return [Verdict.error(f"the verifier process died ({describe_exit(exc)})") for _ in samples]
             except BaseException as exc:  # noqa: BLE001 - the verifier's exception, sent back from the process
                 verdict = worker.crash_verdict(exc)
                 return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]

@@ -41,6 +41,8 @@ from .worker import crash_verdict
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) pairs of (sample, verifier) as work completes."""
+OnResult = Callable[[int, "Result"], None]
+"""Called with (index in the batch, result) as soon as a sample's last verdict is in."""
 
 
 def default_memory_limit_mb() -> int:
@@ -83,35 +85,56 @@ def _work_key(spec_name: str, key: Hashable) -> bytes:
 
 
 class _Collector:
-    """Thread-safe sink for verdicts of unique work, fanned out to every sample that shares the key."""
+    """Thread-safe sink for verdicts of unique work, fanned out to every sample that shares the key.
 
-    def __init__(self, n: int, total: int, progress: Progress | None, cache: VerdictCache) -> None:
+    A sample's result is combined as soon as its last verdict arrives (and handed to ``on_result``).
+    """
+
+    def __init__(
+        self,
+        n: int,
+        n_specs: int,
+        progress: Progress | None,
+        cache: VerdictCache,
+        finish: Callable[[dict[str, Verdict]], Result],
+        on_result: OnResult | None,
+    ) -> None:
         self.verdicts: list[dict[str, Verdict]] = [{} for _ in range(n)]
-        self.total = total
+        self.results: list[Result | None] = [None] * n
+        self.missing = [n_specs] * n
+        self.total = n * n_specs
         self.done = 0
         self.progress = progress
         self.cache = cache
+        self.finish = finish
+        self.on_result = on_result
         self.lock = threading.Lock()
 
     def put(self, index: int, spec_name: str, verdict: Verdict) -> None:
         verdict.verifier = spec_name
-        self.verdicts[index][spec_name] = verdict
-        self._advance(1)
+        self._store([(index, verdict)], spec_name)
 
     def fan_out(self, spec_name: str, key: bytes, indices: list[int], verdict: Verdict) -> None:
         verdict.verifier = spec_name
         self.cache.put(key, verdict)
-        with self.lock:
-            first, *rest = indices
-            self.verdicts[first][spec_name] = verdict
-            for i in rest:
-                self.verdicts[i][spec_name] = dataclasses.replace(verdict, details=dict(verdict.details))
-        self._advance(len(indices))
+        first, *rest = indices
+        copies = [(i, dataclasses.replace(verdict, details=dict(verdict.details))) for i in rest]
+        self._store([(first, verdict), *copies], spec_name)
 
-    def _advance(self, k: int) -> None:
+    def _store(self, items: list[tuple[int, Verdict]], spec_name: str) -> None:
+        complete = []
         with self.lock:
-            self.done += k
+            for index, verdict in items:
+                self.verdicts[index][spec_name] = verdict
+                self.missing[index] -= 1
+                if self.missing[index] == 0:
+                    complete.append(index)
+            self.done += len(items)
             done = self.done
+        for index in complete:
+            result = self.results[index] = self.finish(self.verdicts[index])
+            if self.on_result is not None:
+                self.on_result(index, result)
         if self.progress is not None:
             self.progress(done, self.total)
 
@@ -174,11 +197,18 @@ class Engine:
     def verify_one(self, sample: Sample) -> Result:
         return self.verify([sample])[0]
 
-    def verify(self, samples: Sequence[Sample], *, progress: Progress | None = None) -> list[Result]:
-        """Verify ``samples``; one :class:`Result` per sample, in input order. Never raises for a verifier's sake."""
+    def verify(
+        self, samples: Sequence[Sample], *, progress: Progress | None = None, on_result: OnResult | None = None
+    ) -> list[Result]:
+        """Verify ``samples``; one :class:`Result` per sample, in input order. Never raises for a verifier's sake.
+
+        ``progress(done, total)`` reports (sample, verifier) pairs as they finish; ``on_result(index, result)``
+        receives each sample's result as soon as it is complete, so a caller can answer early while a slow
+        sample in the same batch is still running (callbacks come from engine threads).
+        """
         if self._closed:
             raise RuntimeError("this engine is closed")
-        collector = _Collector(len(samples), len(samples) * len(self._built), progress, self.cache)
+        collector = _Collector(len(samples), len(self._built), progress, self.cache, self._combine, on_result)
         unique = self._plan(samples, collector)
         pool_work = [u for u in unique if u.verifier.placement == "pool"]
         batched: dict[str, list[_Unique]] = {}
@@ -190,13 +220,15 @@ class Engine:
             self._run_pool(pool_work, collector)
         for future in futures:
             future.result()
-        return [self._combine(v) for v in collector.verdicts]
+        return collector.results  # type: ignore[return-value]  # every sample is complete here
 
-    async def averify(self, samples: Sequence[Sample], *, progress: Progress | None = None) -> list[Result]:
+    async def averify(
+        self, samples: Sequence[Sample], *, progress: Progress | None = None, on_result: OnResult | None = None
+    ) -> list[Result]:
         """:meth:`verify` for async callers (runs in a thread; the event loop keeps serving)."""
         import asyncio
 
-        return await asyncio.to_thread(self.verify, samples, progress=progress)
+        return await asyncio.to_thread(self.verify, samples, progress=progress, on_result=on_result)
 
     def close(self) -> None:
         """Stop worker processes and dedicated verifier processes."""

@@ -12,10 +12,7 @@ OOM kill) costs only the item it was running, which gets ``error``.
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
-import multiprocessing.forkserver
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -26,6 +23,7 @@ from dataclasses import dataclass
 import pebble
 
 from . import worker
+from .processes import describe_exit, worker_context
 from .sample import Sample
 from .verdict import Verdict
 
@@ -44,31 +42,6 @@ class WorkItem:
 
 Deliver = Callable[[int, Verdict], None]
 
-_context_lock = threading.Lock()
-
-
-def mp_context(preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
-    """The forkserver context; the first caller's modules are preloaded so forked workers start warm.
-
-    A fork server (not plain fork) because trainers call us from processes with CUDA and many threads, where
-    fork is unsafe; and not spawn, whose workers would re-import torch/sympy on every replacement.
-    """
-    ctx = multiprocessing.get_context("forkserver")
-    with _context_lock:
-        if multiprocessing.forkserver._forkserver._forkserver_pid is None:  # type: ignore[attr-defined]
-            ctx.set_forkserver_preload(["r1verify.worker", *preload])
-    return ctx
-
-
-def _describe_exit(exc: BaseException) -> str:
-    code = getattr(exc, "exitcode", None)
-    if isinstance(code, int) and code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}" if code is not None else str(exc)
-
 
 @dataclass(slots=True)
 class _Running:
@@ -86,7 +59,7 @@ class WorkerPool:
         self.workers = max(1, workers)
         self.max_chunk = max(1, max_chunk)
         self._slots_total = 2 * self.workers
-        ctx = mp_context(preload)
+        ctx = worker_context(preload)
         self._table = ctx.Array(ctypes.c_double, worker.SLOT_WIDTH * self._slots_total, lock=False)
         self._free = list(range(self._slots_total))
         self._lock = threading.Lock()
@@ -203,13 +176,13 @@ class WorkerPool:
             rest = state.chunk
             if index is not None:
                 item = state.chunk[index]
-                deliver(item.key, Verdict.error(f"the worker process died while verifying ({_describe_exit(exc)})"))
+                deliver(item.key, Verdict.error(f"the worker process died while verifying ({describe_exit(exc)})"))
                 rest = state.chunk[:index] + state.chunk[index + 1 :]
             retry = []
             for item in rest:
                 deaths[item.key] = deaths.get(item.key, 0) + 1
                 if deaths[item.key] >= MAX_ATTEMPTS:
-                    deliver(item.key, Verdict.error(f"worker processes kept dying ({_describe_exit(exc)})"))
+                    deliver(item.key, Verdict.error(f"worker processes kept dying ({describe_exit(exc)})"))
                 else:
                     retry.append(item)
             requeue(retry)

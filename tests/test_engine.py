@@ -151,3 +151,53 @@ def test_a_runaway_allocation_is_an_error_not_an_exhausted_machine(engine_for):
     verdict = results[0].verdicts["behave"]
     assert verdict.status is Status.ERROR and "MemoryError" in verdict.reason
     assert results[1].verdicts["behave"].status is Status.CORRECT
+
+
+def test_on_result_hands_out_each_sample_as_soon_as_it_is_complete(engine_for):
+    engine = engine_for("behave:timeout=2", workers=2)
+    engine.verify(samples("ok"))
+    arrivals = {}
+    started = time.monotonic()
+    results = engine.verify(
+        samples("ok", "slow:1.5", "nope"),
+        on_result=lambda i, r: arrivals.setdefault(i, (time.monotonic() - started, r)),
+    )
+    assert set(arrivals) == {0, 1, 2}
+    assert arrivals[0][0] < 1.0 and arrivals[2][0] < 1.0  # not held back by the slow sample
+    assert arrivals[1][0] >= 1.5
+    assert [arrivals[i][1] for i in range(3)] == results
+
+
+SCRIPT = """
+import pathlib, sys
+from r1verify import Engine, Recipe, Sample, Verifier, Verdict
+pathlib.Path(sys.argv[1]).open("a").write("imported\\n")   # top-level side effect, no __main__ guard
+
+class InMain(Verifier):
+    name = "in_main"
+    def verify(self, sample):
+        return Verdict.correct()
+
+with Engine(Recipe.from_verifier_args(["exact_match"]), workers=2) as engine:
+    print(engine.verify([Sample("<think>.</think> 1", reference="1")])[0].reward)
+
+from r1verify.testing import inline_plugin, registered
+with registered(inline_plugin([InMain])):
+    with Engine(Recipe.from_verifier_args(["in_main"]), workers=1) as engine:
+        print(engine.verify([Sample("x")])[0].verdicts["in_main"].reason)
+"""
+
+
+def test_workers_do_not_re_run_the_callers_script(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "train.py"
+    script.write_text(SCRIPT)
+    marker = tmp_path / "marker"
+    proc = subprocess.run([sys.executable, str(script), str(marker)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    reward, reason = proc.stdout.strip().splitlines()
+    assert reward == "1.0"
+    assert marker.read_text() == "imported\n"  # once: the workers never imported the script
+    assert "importable module" in reason  # a verifier defined in __main__ is explained, not a crash
