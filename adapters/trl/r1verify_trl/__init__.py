@@ -1,1 +1,15 @@
-"""TRL GRPOTrainer reward functions from r1verify recipes."""
+"""TRL GRPOTrainer reward functions from r1verify recipes.
+
+Example::
+
+    from r1verify_trl import reward_funcs
+    from trl import GRPOConfig, GRPOTrainer
+
+    rf = reward_funcs("my_recipe.toml")
+    trainer = GRPOTrainer(model="Qwen/Qwen2.5-0.5B-Instruct", train_dataset=dataset, reward_funcs=rf.funcs,
+                          args=GRPOConfig(reward_weights=rf.weights, output_dir="out"))
+"""
+
+from .functions import AsyncRewardFunction, RewardFuncs, RewardFunction, reward_funcs
+
+__all__ = ["AsyncRewardFunction", "RewardFuncs", "RewardFunction", "reward_funcs"]
