@@ -20,14 +20,19 @@ class Recorder:
         self.release = threading.Event()
         self.lock = threading.Lock()
 
-    def __call__(self, samples: list[Sample]) -> list[Result]:
+    def __call__(self, samples: list[Sample], on_result=None) -> list[Result]:
         with self.lock:
             self.batches.append([s.completion for s in samples])
+        results = [Result(float(len(s.completion)), True, {}, {}) for s in samples]
+        if on_result is not None:  # like the engine: finished samples are handed out before a blocked one
+            for i, (s, r) in enumerate(zip(samples, results)):
+                if s.completion not in ("block", "explode"):
+                    on_result(i, r)
         if any(s.completion == "block" for s in samples):
             assert self.release.wait(10)
         if any(s.completion == "explode" for s in samples):
             raise RuntimeError("engine exploded")
-        return [Result(float(len(s.completion)), True, {}, {}) for s in samples]
+        return results
 
 
 def submit_all(batcher: MicroBatcher, texts: list[str], threads: int = 32) -> list[float]:
@@ -121,3 +126,16 @@ def test_empty_requests_and_bad_options():
         BatchOptions(max_batch=0)
     with pytest.raises(ValueError, match="max_inflight"):
         BatchOptions(max_inflight=0)
+
+
+def test_a_request_is_answered_while_a_slow_neighbour_in_its_batch_still_runs():
+    verify = Recorder()
+    batcher = MicroBatcher(verify, BatchOptions(max_batch=8, max_wait=0.2, max_inflight=1))
+    slow = batcher.submit([Sample(completion="block")])
+    fast = batcher.submit([Sample(completion="abc")])
+    assert fast.result(5)[0].reward == 3.0  # answered while "block" is still held
+    assert not slow.done()
+    verify.release.set()
+    assert slow.result(5)[0].reward == 5.0
+    batcher.close()
+    assert verify.batches == [["block", "abc"]]

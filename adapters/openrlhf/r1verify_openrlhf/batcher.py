@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from r1verify import Result, Sample
 
-VerifyBatch = Callable[[list[Sample]], list[Result]]
+OnResult = Callable[[int, Result], None]
+VerifyBatch = Callable[..., list[Result]]
+"""``verify(samples, on_result=callback)`` -> results, like :meth:`r1verify.Engine.verify`; ``on_result(i, result)``
+is called as each sample completes, so a request is answered without waiting for a slow neighbour."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,20 +162,36 @@ class MicroBatcher:
 
     def _run(self, batch: list[_Pending]) -> None:
         samples = [s for p in batch for s in p.samples]
+        owner = [(b, j) for b, p in enumerate(batch) for j in range(len(p.samples))]
+        parts: list[list[Result | None]] = [[None] * len(p.samples) for p in batch]
+        missing = [len(p.samples) for p in batch]
+        lock = threading.Lock()
+
+        def on_result(index: int, result: Result) -> None:
+            b, j = owner[index]
+            with lock:
+                parts[b][j] = result
+                missing[b] -= 1
+                complete = missing[b] == 0
+            if complete:  # this request is answered now, whatever else of the batch is still running
+                batch[b].future.set_result(parts[b])
+
         started = time.monotonic()
         try:
-            results = self.verify(samples)
+            results = self.verify(samples, on_result=on_result)
             if len(results) != len(samples):
                 raise RuntimeError(f"verify returned {len(results)} results for {len(samples)} samples")
         except BaseException as exc:  # noqa: BLE001 - handed to the callers, never lost
             with self._cond:
                 self._stats.failed_batches += 1
             for p in batch:
-                p.future.set_exception(exc)
+                if not p.future.done():
+                    p.future.set_exception(exc)
         else:
             at = 0
-            for p in batch:
-                p.future.set_result(results[at : at + len(p.samples)])
+            for p in batch:  # requests not yet answered through on_result
+                if not p.future.done():
+                    p.future.set_result(results[at : at + len(p.samples)])
                 at += len(p.samples)
         finally:
             with self._cond:
