@@ -1,0 +1,48 @@
+"""Is this answer the reference answer? Cheapest decisive test first, math-verify last."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from . import symbolic
+from .answer import Answer
+from .numbers import exact_equal
+
+Path = Literal["choice", "string", "exact", "symbolic", "unparsed"]
+"""Which test decided: a multiple-choice letter, equal canonical text, exact numbers, or math-verify;
+``unparsed``: nothing could, because math-verify cannot parse the reference answer."""
+
+
+def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
+    """Whether ``pred`` is the same answer as ``gold`` (``None``: unknown, the reference does not parse), and
+    which test decided."""
+    letter = gold.letter(strict=True)
+    if letter is not None:
+        return pred.letter(strict=False) == letter, "choice"
+    if pred.norm == gold.norm:
+        return True, "string"
+    if not (pred.variable and gold.variable and pred.variable != gold.variable):
+        # "x = 2" is 2 unless both sides name different variables
+        if pred.value == gold.value:
+            return True, "string"
+        if pred.literal and gold.literal:
+            return pred.value.casefold() == gold.value.casefold(), "string"
+        if pred.exact is not None and gold.exact is not None:
+            return exact_equal(pred.exact, gold.exact), "exact"
+    if not symbolic.parsed(gold):
+        return None, "unparsed"
+    return symbolic.equal(gold, pred), "symbolic"
+
+
+def matches(pred: Answer, golds: Sequence[Answer]) -> tuple[bool | None, Path]:
+    """Whether ``pred`` equals one of the acceptable answers; ``None`` when it equals none of those that parse
+    and some do not parse (then "wrong" would be a guess)."""
+    unknown = False
+    path: Path = "string"
+    for gold in golds:
+        ok, path = equivalent(pred, gold)
+        if ok:
+            return True, path
+        unknown = unknown or ok is None
+    return (None, "unparsed") if unknown else (False, path)

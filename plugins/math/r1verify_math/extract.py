@@ -1,0 +1,138 @@
+"""Final-answer extraction: which part of a completion is graded, and which answers it gives.
+
+1. Only the text after the last reasoning delimiter is the final answer (see ``MathOptions.delimiter``).
+2. In it, every non-empty ``\\boxed{}`` is an answer; without one, the configured fallbacks are tried in order
+   (an answer they find whose braces do not close was cut off and is ignored).
+3. Each answer is split on "or" ("either 2 or 3"), capped at ``max_answer_chars``, and answers that read the
+   same (``1/2``, ``0.5``) are merged. More than one distinct answer left is a hedge; the verifier's ``hedging``
+   policy decides what that earns.
+
+Pure string work, linear in the completion: it also runs in the calling process to build cache keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answer import Answer, Kind
+from .latex import balanced, boxed_contents, math_spans, split_alternatives
+from .options import MathOptions
+
+MAX_ANSWERS = 16
+"""At most this many distinct answers are kept (the last ones); more is reported as a hedge by itself."""
+
+_BLANK = re.compile(r"\\[hv]?phantom\s*\{[^{}]*\}|(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|\s+")
+_ANSWER_IS = re.compile(
+    r"(?:\b(?:(?:the|my|our)\s+)?(?:(?:correct|final|right)\s+)?answer\s+is\b|\bfinal\s+answer\s*[:：]"
+    r"|^[ \t>*#]*answer\s*[:：]|^[ \t]*A\s*:)[ \t*:]*(?P<answer>[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ANSWER_PREFIX = re.compile(
+    r"^(?:(?:the|my|our)\s+)?(?:(?:correct|final|right)\s+)?answer\s*(?:is\b|:)[ \t*:]*", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|\s+I hope it is correct", re.IGNORECASE)
+_GSM8K = re.compile(r"^[ \t]*####[ \t]*(?P<answer>[^\n]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What a completion answers: distinct answers in order of last appearance, and where they were found."""
+
+    answers: tuple[str, ...] = ()
+    source: str = ""
+    """``boxed`` or the name of the fallback that found the answers."""
+    problem: str = ""
+    """Why there is nothing to grade: ``no_delimiter`` (required and missing), ``empty`` (nothing after it),
+    ``only_in_reasoning`` (a box before it, none after), ``not_found``; "" when ``answers`` is set."""
+    overflow: bool = False
+    """More than :data:`MAX_ANSWERS` distinct answers were given (only the last ones are kept)."""
+
+    @property
+    def kind(self) -> Kind:
+        return _kind(self.source)
+
+
+def extract(completion: str, options: MathOptions) -> Extraction:
+    """The final answers of ``completion`` under ``options`` (see the module docstring)."""
+    reasoning, final = _split(completion, options)
+    if final is None:
+        return Extraction(problem="no_delimiter")
+    if not final.strip():
+        return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "empty")
+    source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
+    if not found:
+        for name in options.fallbacks:
+            found = [a for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
+            if found:
+                source = name
+                break
+    if not found:
+        return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "not_found")
+    distinct = _last_distinct(found)  # a degenerate completion repeats one box thousands of times
+    limit = options.max_answer_chars + 1  # one more character marks an answer as over the cap
+    parts = [p for answer in distinct[-MAX_ANSWERS:] for p in split_alternatives(answer.strip()[:limit])]
+    answers = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(source)).key)
+    overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
+    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow)
+
+
+def _kind(source: str) -> Kind:
+    return "latex" if source in ("boxed", "last_math") else "text"
+
+
+def _split(completion: str, options: MathOptions) -> tuple[str, str | None]:
+    if not options.delimiter:
+        return "", completion
+    reasoning, sep, final = completion.rpartition(options.delimiter)
+    if sep:
+        return reasoning, final
+    return ("", completion) if not options.require_delimiter else (completion, None)
+
+
+def _has_answer(reasoning: str) -> bool:
+    return any(_BLANK.sub("", b) for b in boxed_contents(reasoning))
+
+
+def _last_distinct(items: list[str], key: Callable[[str], object] = lambda s: s) -> list[str]:
+    """Distinct items in the order of their last appearance."""
+    seen: set[object] = set()
+    out = []
+    for item in reversed(items):
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out[::-1]
+
+
+def _answer_is(text: str) -> list[str]:
+    out = []
+    for m in _ANSWER_IS.finditer(text):
+        answer = m.group("answer")
+        while (prefix := _ANSWER_PREFIX.match(answer)) and prefix.end():  # "Final Answer: The final answer is 5"
+            answer = answer[prefix.end() :]
+        out.append(_SENTENCE_END.split(answer, 1)[0].strip(" \t*"))
+    return out
+
+
+def _gsm8k(text: str) -> list[str]:
+    return [m.group("answer").strip() for m in _GSM8K.finditer(text)]
+
+
+def _last_math(text: str) -> list[str]:
+    spans = [s for s in math_spans(text) if s.strip()]
+    return spans[-1:]
+
+
+def _last_line(text: str) -> list[str]:
+    return [text.strip().rpartition("\n")[2]]
+
+
+FALLBACKS: dict[str, Callable[[str], list[str]]] = {
+    "answer_is": _answer_is,
+    "gsm8k": _gsm8k,
+    "last_math": _last_math,
+    "last_line": _last_line,
+}

@@ -1,0 +1,83 @@
+"""From extracted answers and reference answers to a verdict, applying the hedging policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from r1verify import Verdict
+
+from .answer import Answer
+from .compare import matches
+from .extract import MAX_ANSWERS, Extraction
+from .latex import max_depth
+from .normalize import qualifier
+from .options import MathOptions
+
+_SHOWN = 80
+MAX_NESTING = 16
+"""An answer nesting braces deeper than this is ``wrong`` without being parsed (no real answer does; the
+parser would spend seconds on it)."""
+
+
+def grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions) -> Verdict:
+    """The verdict for a completion whose final answers are ``extraction.answers``."""
+    answers = [Answer.read(a, extraction.kind) for a in extraction.answers]
+    if len(answers) > 1 and any(g.multi_valued for g in golds):
+        # the reference is a list ("1, -2"): "\boxed{1} and \boxed{-2}" gives it piecewise, not as a hedge
+        answers = [Answer.read(", ".join(a.raw for a in answers), extraction.kind)]
+    common = {"source": extraction.source}
+    if options.hedging == "last":
+        answers = answers[-1:]
+    elif extraction.overflow or (len(answers) > 1 and options.hedging == "reject"):
+        count = f"more than {MAX_ANSWERS}" if extraction.overflow else str(len(answers))
+        return Verdict.wrong(
+            f"hedged: the final answer gives {count} different answers ({_list(answers)}); "
+            f"hedging={options.hedging} does not reward that",
+            hedged=True,
+            answers=[_short(a.raw) for a in answers],
+            **common,
+        )
+    for answer in answers:
+        if problem := _unparsable(answer, extraction.source, options):
+            return Verdict.wrong(problem, answer=_short(answer.raw), **common)
+    results = [(answer, *matches(answer, golds)) for answer in answers]
+    if len(answers) > 1:
+        common["answers"] = [_short(a.raw) for a in answers]
+    wrong = [(a, path) for a, ok, path in results if ok is False]
+    if wrong:
+        answer, path = wrong[-1]
+        reason = f"{_short(answer.raw)!r} is not {_list(golds)}"
+        if len(answers) > 1:
+            reason = f"hedging=all_agree: {len(wrong)} of {len(answers)} answers are wrong, e.g. " + reason
+        return Verdict.wrong(reason, answer=_short(answer.raw), path=path, **common)
+    unknown = [a for a, ok, _ in results if ok is None]
+    if unknown:
+        return Verdict.error(
+            f"cannot parse the reference answer {_list(golds)} (math-verify reads nothing in it) and the answer "
+            f"{_short(unknown[-1].raw)!r} is not written the same way; fix the reference (a LaTeX answer such "
+            f"as '\\frac{{3}}{{4}}', a number, or a list of those)",
+            answer=_short(unknown[-1].raw),
+            path="unparsed",
+            **common,
+        )
+    return Verdict.correct(answer=_short(answers[-1].raw), path=results[-1][2], **common)
+
+
+def _unparsable(answer: Answer, source: str, options: MathOptions) -> str | None:
+    """Why an answer is wrong without being parsed (degenerate or self-qualifying), if it is."""
+    if len(answer.raw) > options.max_answer_chars:
+        return f"the answer is longer than max_answer_chars={options.max_answer_chars} and was not parsed"
+    if max_depth(answer.raw) > MAX_NESTING:
+        return f"the answer nests braces deeper than {MAX_NESTING} levels and was not parsed"
+    word = qualifier(answer.raw) if source != "last_line" else None  # a last line is prose, not an answer
+    if word:
+        return f"the answer qualifies itself in words ({word!r}); a final answer states one value"
+    return None
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _list(answers: Sequence[Answer]) -> str:
+    return " / ".join(repr(_short(a.raw)) for a in answers[:5]) + (" / ..." if len(answers) > 5 else "")

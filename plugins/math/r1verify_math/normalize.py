@@ -1,0 +1,157 @@
+"""Canonical text of an answer, for the cheap comparisons that run before any symbolic work.
+
+``normalize`` only removes what never changes a value: math delimiters, ``\\left``/``\\right``, spacing,
+``\\dfrac``/``\\tfrac``, degree signs, ``\\text{}`` wrappers, unit words after a number, thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .latex import unwrap_text
+
+_UNIT_WORDS = (
+    r"cm|centimeters?|mm|millimeters?|km|kilometers?|meters?|metres?|inch(?:es)?|feet|foot|ft|yards?|yd|miles?|"
+    r"mph|kph|units?|square\s+units|sq\s+units|degrees?|dollars?|cents?|hours?|hrs?|minutes?|mins?|seconds?|secs?|"
+    r"days?|weeks?|months?|years?|kg|grams?|kilograms?|pounds?|lbs?|liters?|litres?|ml|gallons?|ounces?|oz|"
+    r"people|persons?|students?|points?|ways|times"
+)
+_DELIMITERS = re.compile(r"\\\(|\\\)|\\\[|\\\]")
+_SIZING = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![A-Za-z])")
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\displaystyle(?![A-Za-z])")
+_TIME = re.compile(r"(\d{1,2}:\d{2})\s*(?:\\text\s*\{\s*)?([AaPp])\.?\s*(?:[Mm]\.?)?\s*\.?\}?")
+_THIN_THOUSANDS = re.compile(r",\s*\\!\s*")
+_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ(?![A-Za-z])|°|\\degree(?![A-Za-z])")
+_TEXT_UNIT = re.compile(  # "5\text{ cm}", at most three words and never a phrase like "\text{ is not it}"
+    r"(?<=[\d}])\s*\\(?:text|textrm|mbox|mathrm)\s*\{\s*(?![^}]*\b(?:and|or|not|no|never|but|except|is)\b)"
+    r"[A-Za-z][A-Za-z.]*(?:\s+[A-Za-z][A-Za-z.]*){0,2}\s*\}(?:\s*\^\s*\{?\d\}?)?"
+)
+_BARE_UNIT = re.compile(rf"(?<=\d)\s*(?:{_UNIT_WORDS})(?:\s*\^\s*\{{?[23]\}}?)?\s*\.?\s*$", re.IGNORECASE)
+_PERCENT_WORD = re.compile(r"(?<=\d)\s*(?:percent|per\s*cent)\s*$", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+|\\text\{\s*and\s*\}")
+_FRAC_SHORT = re.compile(r"\\frac\s*(\d)\s*(\d)|\\frac\s*(\d)\s*(?=\{)|\\frac\s*(\{[^{}]*\})\s*(\d)")
+_SQRT_SHORT = re.compile(r"\\sqrt\s*(\d)")
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:\\?%)?")
+_ASSIGNMENT = re.compile(r"^([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|\\[A-Za-z]+)(?:=|\\in(?![A-Za-z]))(?!.*=)")
+_LITERAL = re.compile(r"[A-Za-z][A-Za-z' -]*|\d{1,2}:\d{2}(?:[ap]m)?")
+_LETTER = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])(?=$|[\s.:)]))")
+_OTHER_LETTER = re.compile(r"(?<![A-Za-z\\])\(?[A-Z]\)?(?![A-Za-z])")
+_QUALIFIER = re.compile(
+    r"(?<![\\A-Za-z])(not|no|never|unless|except|maybe|perhaps|possibly|probably|wrong|incorrect)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_OPEN = {"(", "[", "{"}
+_CLOSE = {")", "]", "}"}
+
+
+def _frac_short(m: re.Match) -> str:
+    if m.group(1):
+        return f"\\frac{{{m.group(1)}}}{{{m.group(2)}}}"
+    if m.group(3):
+        return f"\\frac{{{m.group(3)}}}"
+    return f"\\frac{m.group(4)}{{{m.group(5)}}}"
+
+
+def normalize(answer: str) -> str:
+    """The canonical form of an answer: equal canonical forms mean equal answers."""
+    s = answer.strip().replace("\\$", "").replace("$", "")
+    s = _DELIMITERS.sub("", s)
+    s = _THIN_THOUSANDS.sub(",", s)  # 10,\!080 (MATH's thousands separator)
+    s = _TIME.sub(lambda m: f"{m.group(1)}{m.group(2).lower()}m", s)  # 4:30 \text{ p.m.}
+    s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("{,}", ",")
+    s = _SIZING.sub("", s)
+    s = _SPACING.sub(" ", s)
+    s = _DEGREES.sub("", s)
+    s = _TEXT_UNIT.sub("", s)
+    s = _AND.sub(",", s)
+    s = unwrap_text(s).strip()
+    s = _PERCENT_WORD.sub("%", s)
+    s = _BARE_UNIT.sub("", s)
+    s = _FRAC_SHORT.sub(_frac_short, s)
+    s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
+    if _THOUSANDS.fullmatch(s):  # "7,425,000" but not the list "32, 349"
+        s = s.replace(",", "")
+    s = "".join(s.split()).replace("\\%", "%")
+    return s.rstrip("\\").rstrip(".")
+
+
+def split_assignment(norm: str) -> tuple[str, str]:
+    """``"x=2"`` -> ``("x", "2")``, ``"x\\in[1,2)"`` -> ``("x", "[1,2)")``; anything else -> ``("", norm)``."""
+    m = _ASSIGNMENT.match(norm)
+    if m and m.end() < len(norm):
+        return m.group(1), norm[m.end() :]
+    return "", norm
+
+
+def is_literal(norm: str) -> bool:
+    """Plain words (``east``, ``Evelyn``) or a time of day (``4:30pm``): compared as text, case-insensitively,
+    never symbolically."""
+    return len(norm) > 1 and _LITERAL.fullmatch(norm) is not None
+
+
+def plain_text(answer: str) -> str:
+    """An answer without math delimiters and ``\\text{}``-style wrappers, spaces kept."""
+    return unwrap_text(_DELIMITERS.sub("", answer.replace("\\$", "").replace("$", ""))).strip()
+
+
+def choice_letter(text: str, *, strict: bool) -> str | None:
+    """The multiple-choice letter that :func:`plain_text` ``text`` names, if it names exactly one.
+
+    ``strict`` (a reference): ``C``, ``(C)``, ``(C) option text``. Otherwise (a model's answer) also ``c``,
+    ``C.``, ``C: 42``, ``(c) 42``. An answer that names a second letter (``(A) and (B)``, ``D, not A``) names
+    none.
+    """
+    m = _LETTER.match(text)
+    if not m:
+        return None
+    letter, rest = m.group(1) or m.group(2), text[m.end() :]
+    if strict and (not letter.isupper() or (m.group(2) and rest.strip())):
+        return None
+    if _OTHER_LETTER.search(rest):
+        return None
+    return letter.upper()
+
+
+def qualifier(answer: str) -> str | None:
+    """A word that qualifies a mathematical answer (``5 \\text{ is not it}``, ``6, maybe``), if it has one.
+
+    math-verify drops ``\\text{}`` from what it parses, so such an answer would read as plain ``5``. Answers in
+    words only (``\\text{no solution}``) are not qualified.
+    """
+    if not any(ch.isdigit() for ch in answer):
+        return None
+    m = _QUALIFIER.search(plain_text(answer))
+    return m.group(1) if m else None
+
+
+def is_multi_valued(norm: str) -> bool:
+    """Several values separated by a comma outside brackets (``1,-2``, ``x=1,y=2``), or a set of several
+    values (``\\{1,2\\}``, ``{1,2}``): a list of answers, which may also be given one box per value."""
+    for opening, closing in (("\\{", "\\}"), ("{", "}")):
+        if norm.startswith(opening) and norm.endswith(closing) and _encloses(norm, len(opening) - 1):
+            norm = norm[len(opening) : -len(closing)]
+            break
+    depth = 0
+    previous = ""
+    for ch in norm:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0 and previous != "\\":
+            return True
+        previous = ch
+    return False
+
+
+def _encloses(text: str, start: int) -> bool:
+    """Whether the bracket at ``start`` closes at the very end of ``text``."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False

@@ -1,0 +1,45 @@
+"""Options of the ``math`` verifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FALLBACKS = ("answer_is", "gsm8k", "last_math", "last_line")
+"""Where to look for the final answer when it has no ``\\boxed{}``, in the order given by ``fallbacks``:
+
+- ``answer_is``: "the (final) answer is X", "Answer: X", or a line starting with "A: X".
+- ``gsm8k``: a line ``#### X``.
+- ``last_math``: the last ``$...$``, ``$$...$$``, ``\\(...\\)`` or ``\\[...\\]``.
+- ``last_line``: the last non-empty line.
+"""
+
+Hedging = Literal["reject", "last", "all_agree"]
+
+
+@dataclass(frozen=True)
+class MathOptions:
+    delimiter: str = "</think>"
+    """Only the text after the last delimiter is graded (``<|end_of_thought|>``, ...); ``""`` grades the whole
+    completion. An answer that appears only before it is ``no_answer``."""
+    require_delimiter: bool = True
+    """Without the delimiter: ``True`` gives ``format_error`` (the reasoning never ended); ``False`` grades the
+    whole completion (for models that do not reason in tags)."""
+    fallbacks: tuple[str, ...] = ("answer_is", "gsm8k")
+    """Where to look when the final answer has no ``\\boxed{}``: any of answer_is, gsm8k, last_math, last_line,
+    tried in this order; ``()`` accepts boxed answers only."""
+    hedging: Hedging = "reject"
+    """Several different answers in the final answer (``\\boxed{2} or \\boxed{3}``, "either 2 or 3"):
+    ``reject`` grades them ``wrong``; ``last`` grades the last one; ``all_agree`` is correct only if every one
+    of them is correct."""
+    max_answer_chars: int = 1000
+    """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.fallbacks if f not in FALLBACKS]
+        if unknown:
+            raise ValueError(f"unknown fallback(s) {', '.join(unknown)}; choose from {', '.join(FALLBACKS)}")
+        if len(set(self.fallbacks)) != len(self.fallbacks):
+            raise ValueError("fallbacks lists a fallback twice")
+        if self.max_answer_chars < 1:
+            raise ValueError("max_answer_chars must be at least 1")

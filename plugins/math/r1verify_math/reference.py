@@ -1,0 +1,70 @@
+"""Reading a sample's reference in the forms real datasets use, as the tuple of acceptable final answers.
+
+- a bare answer: ``"3/4"``, ``"\\frac{3}{4}"``, ``"$x=2$"``, ``42``, ``27.0``;
+- a MATH ``solution``: its ``\\boxed{...}`` answer (several boxes with different answers are one list answer);
+- a GSM8K rationale: what follows the last ``####``;
+- a list or tuple of any of these: each is an acceptable answer;
+- a multiple-choice letter: ``"C"``, ``"(C)"``, ``"\\text{(C)}"`` (recognised later, from the answer itself).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from .answer import Answer
+from .latex import boxed_contents
+
+FORMS = "an answer string or number, a MATH solution with \\boxed{}, a GSM8K rationale ending in '#### N', or a list of those"
+
+
+class UnreadableReference(ValueError):
+    """The reference cannot be read; the message says which forms are accepted."""
+
+
+def reference_answers(reference: Any) -> tuple[str, ...]:
+    """The acceptable answers a reference names (raises :class:`UnreadableReference` when it names none)."""
+    if reference is None:
+        raise UnreadableReference(f"the sample has no reference; set it to {FORMS}")
+    if isinstance(reference, (list, tuple)):
+        if not reference:
+            raise UnreadableReference(f"the reference is an empty list; give at least one answer ({FORMS})")
+        return tuple(answer for item in reference for answer in _answers(item))
+    return _answers(reference)
+
+
+def reference_key(reference: Any) -> Hashable:
+    """What identifies a reference for caching: its answers, or its text when it cannot be read."""
+    try:
+        return reference_answers(reference)
+    except UnreadableReference:
+        return ("unreadable", repr(reference))
+
+
+def _answers(value: Any) -> tuple[str, ...]:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise UnreadableReference(f"cannot read a reference of type {type(value).__name__}; use {FORMS}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UnreadableReference(f"the reference {value!r} is not a finite number")
+        return (str(int(value)) if value.is_integer() else repr(value),)
+    if isinstance(value, int):
+        return (str(value),)
+    text = value.strip()
+    if "####" in text:
+        answer = text.rpartition("####")[2]
+    else:
+        boxes = boxed_contents(text)
+        answer = ", ".join(_distinct(b.strip() for b in boxes if b.strip())) if boxes else text
+    if not answer.strip():
+        raise UnreadableReference(f"the reference {value[:80]!r} contains no answer; use {FORMS}")
+    return (answer.strip(),)
+
+
+def _distinct(answers: Iterable[str]) -> list[str]:
+    """One of each answer, answers that read the same counting once (``15\\frac{39}{40}`` and ``\\frac{639}{40}``)."""
+    seen: dict[object, str] = {}
+    for answer in answers:
+        seen.setdefault(Answer.read(answer).key, answer)
+    return list(seen.values())
