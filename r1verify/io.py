@@ -17,7 +17,7 @@ from .result import Result
 from .sample import Sample
 
 REFERENCE_ALIASES = ("reference", "ground_truth", "answer", "solution", "label", "tests")
-"""Columns tried, in order, for the reference when ``--map reference=...`` is not given."""
+"""Columns tried, in order and row by row, for the reference when ``--map reference=...`` is not given."""
 
 
 class InputError(ValueError):
@@ -203,8 +203,11 @@ def completion_text(value: Any) -> str:
     raise TypeError(f"expected a string or a list of chat messages, got {type(value).__name__}")
 
 
-def to_sample(row: Row, cmap: ColumnMap, reference_column: str | None) -> Sample:
-    """Build a sample from a row; raises :class:`InvalidRow` naming the field that is wrong."""
+def to_sample(row: Row, cmap: ColumnMap) -> Sample:
+    """Build a sample from a row; raises :class:`InvalidRow` naming the field that is wrong.
+
+    Without ``--map reference=...`` the reference is the row's first column among :data:`REFERENCE_ALIASES`.
+    """
     if row.error is not None:
         raise row.error
     data = row.data
@@ -221,6 +224,7 @@ def to_sample(row: Row, cmap: ColumnMap, reference_column: str | None) -> Sample
     domain = data.get(cmap.domain)
     if domain is not None and not isinstance(domain, str):
         raise InvalidRow(row.where, cmap.domain, f"expected a string, got {type(domain).__name__}")
+    reference_column = cmap.resolve_reference(data)
     used = {cmap.completion, cmap.prompt, cmap.domain, reference_column}
     meta = {k: v for k, v in data.items() if k not in used}
     reference = data.get(reference_column) if reference_column else None

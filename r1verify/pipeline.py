@@ -42,18 +42,13 @@ class VerifyStream:
 
     def run(self, rows: Iterable[Row]) -> Iterator[Verified]:
         batch: list[tuple[Row, Sample]] = []
-        reference_column: str | None = None
-        resolved = False
         taken = 0
         bad: InvalidRow | None = None
         for row in rows:
             if self.limit is not None and taken >= self.limit:
                 break
-            if not resolved and row.error is None:
-                reference_column = self.columns.resolve_reference(row.data)
-                resolved = True
             try:
-                sample = to_sample(row, self.columns, reference_column)
+                sample = to_sample(row, self.columns)
             except InvalidRow as exc:
                 if self.skip_invalid:
                     self.skipped.append(str(exc))

@@ -181,3 +181,16 @@ def test_recipe_file_and_listing(tmp_path):
     assert "answer" in read_out(out)[0]["verdicts"]
     shown = run("verifiers", "exact_match")
     assert "delimiter: str = '</think>'" in shown.output
+
+
+def test_the_reference_alias_is_found_row_by_row(tmp_path):
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"completion": "<think>.</think> 2", "answer": "2"},
+            {"completion": "<think>.</think> 3", "ground_truth": "3"},
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    assert run("verify", str(src), "-v", "exact_match", "--out", str(out)).exit_code == 0
+    assert [r["reward"] for r in read_out(out)] == [1.0, 1.0]
