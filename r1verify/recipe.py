@@ -322,18 +322,26 @@ class Recipe:
         return reward, passed, effective
 
     def failures(self, verdicts: Mapping[str, Verdict], reward: float) -> list[dict[str, Any]]:
-        """Why a sample did not pass: each failing required verifier, and the reward threshold if missed."""
+        """Why a sample did not pass: each failing required verifier, and the reward threshold if missed.
+
+        Each failure has ``verifier``, ``status``, ``score``, ``reason`` and ``rule``: a short label such as
+        ``"accuracy: wrong"`` or ``"language: score < 0.95"`` that groups well in reports.
+        """
         out: list[dict[str, Any]] = []
         for spec in self.specs:
             verdict = verdicts[spec.name]
             if spec.required and not spec.passes(verdict):
-                want = f"score >= {spec.min_score:g}" if spec.min_score is not None else "correct"
+                if spec.min_score is not None and not verdict.status.is_failure:
+                    rule = f"{spec.name}: score < {spec.min_score:g}"
+                else:
+                    rule = f"{spec.name}: {verdict.status.value}"
                 out.append(
                     {
                         "verifier": spec.name,
                         "status": verdict.status.value,
                         "score": verdict.score,
-                        "reason": verdict.reason or f"needs {want}",
+                        "reason": verdict.reason,
+                        "rule": rule,
                     }
                 )
         if self.min_reward is not None and reward < self.min_reward:
@@ -343,6 +351,7 @@ class Recipe:
                     "status": "below_min_reward",
                     "score": reward,
                     "reason": f"reward {reward:.3f} < min_reward {self.min_reward:g}",
+                    "rule": f"reward < {self.min_reward:g}",
                 }
             )
         return out

@@ -53,7 +53,7 @@ def filter_command(out_path: Path, fmt: str, rejects: Path | None, **options: An
                 write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
                 continue
             failures = recipe.failures(item.result.verdicts, item.result.reward)
-            reasons.update(f"{f['verifier']}: {f['status']}" for f in failures)
+            reasons.update(f["rule"] for f in failures)
             write_jsonl(rej, {**item.row.data, "reward": item.result.reward, "rejected_by": failures})
     run.finish(
         extra={"kept": kept, "rejected": run.summary.rows - kept, "rejected_by": dict(reasons.most_common())},
