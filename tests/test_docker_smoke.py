@@ -1,30 +1,28 @@
-"""CI provides a real Docker engine: build a tiny base image offline and run a container on it."""
+"""CI provides a real Docker engine: bootstrap a base image offline and run a container on it.
+
+The image is the sandbox's offline base (mmdebstrap + docker import, no registry), so the sandbox tests that
+follow reuse it instead of bootstrapping again.
+"""
 
 from __future__ import annotations
 
 import subprocess
 
 import pytest
-
-IMAGE = "r1verify-smoke:bookworm"
+from r1verify_sandbox.docker import image_exists
+from r1verify_sandbox.image_build import bootstrap_base, offline_base_tag
 
 
 @pytest.fixture(scope="module")
-def smoke_image(docker_engine) -> str:
-    """A minimal Debian with python3, bootstrapped with mmdebstrap + docker import (no registry needed)."""
-    if subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True).returncode == 0:
-        return IMAGE
-    script = (
-        "set -o pipefail; mmdebstrap --quiet --variant=minbase --include=python3-minimal bookworm - "
-        f"http://deb.debian.org/debian | docker import - {IMAGE}"
-    )
-    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return IMAGE
+def base_image(docker_engine) -> str:
+    tag = offline_base_tag()
+    if not image_exists(tag):
+        bootstrap_base(tag)
+    return tag
 
 
 @pytest.mark.docker
-def test_a_container_runs_with_no_network(smoke_image):
+def test_a_container_runs_with_no_network(base_image):
     proc = subprocess.run(
         [
             "docker",
@@ -34,7 +32,7 @@ def test_a_container_runs_with_no_network(smoke_image):
             "none",
             "--label",
             "r1verify.test=smoke",
-            smoke_image,
+            base_image,
             "python3",
             "-c",
             "import socket; print(6 * 7, [n for _, n in socket.if_nameindex()])",

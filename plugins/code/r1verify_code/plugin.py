@@ -1,3 +1,14 @@
-"""Entry point of r1verify-code: registers its verifiers with r1verify."""
+"""Entry point of r1verify-code: registers the ``code`` verifier."""
 
-from r1verify import hookimpl  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from r1verify import hookimpl
+
+
+@hookimpl
+def register_verifiers(register: Any) -> None:
+    from .verifier import CodeVerifier
+
+    register(CodeVerifier)

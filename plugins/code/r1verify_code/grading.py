@@ -1,0 +1,206 @@
+"""Turning (program, tests) into one sandbox program, and its result into per-test outcomes."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from r1verify_sandbox import ExecStatus, Limits, Program, ProgramResult, RunResult
+
+from .compare import stdout_matches, values_match
+from .cpp_tests import assemble
+from .extract import Extracted
+from .options import CodeOptions
+from .suite import AssertTest, BadReference, CallTest, StdioTest, TestSuite
+
+_HARNESS = resources.files("r1verify_code").joinpath("py_harness.py").read_text(encoding="utf-8")
+_SHOWN = 200
+"""Characters of expected/actual output kept in per-test details."""
+
+
+@dataclass
+class TestOutcome:
+    passed: bool
+    reason: str = ""
+    seconds: float | None = None
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        row: dict[str, Any] = {"test": index, "passed": self.passed}
+        if self.reason:
+            row["reason"] = self.reason
+        if self.seconds is not None:
+            row["seconds"] = round(self.seconds, 4)
+        return row
+
+
+@dataclass
+class Graded:
+    outcomes: list[TestOutcome]
+    compile_error: str | None = None
+    sandbox_error: str | None = None
+
+
+class Plan:
+    """One sample's program and how to grade what comes back."""
+
+    def __init__(self, extracted: Extracted, suite: TestSuite, options: CodeOptions) -> None:
+        self.extracted = extracted
+        self.suite = suite
+        self.options = options
+        self.nonce = secrets.token_hex(16)
+        self.program = self._build()
+
+    # ------------------------------------------------------------------ building
+    def _limits(self, timeout: float) -> Limits:
+        o = self.options
+        return Limits(
+            timeout=timeout,
+            memory_mb=o.memory_mb,
+            max_output=o.max_output_kb * 1024,
+            compile_timeout=o.compile_timeout,
+            total_timeout=o.sample_timeout,
+        )
+
+    def _build(self) -> Program:
+        suite, code, language = self.suite, self.extracted.code, self.extracted.language
+        o = self.options
+        if suite.kind == "stdio":
+            return Program(
+                code,
+                language,
+                inputs=[t.stdin for t in suite.tests],  # type: ignore[union-attr]
+                limits=self._limits(o.test_timeout),
+                stop_on_failure=o.stop_on_failure,
+            )
+        budget = min(o.test_timeout * len(suite.tests) + 1.0, o.sample_timeout)
+        if language == "python":
+            spec = {
+                "nonce": self.nonce,
+                "kind": suite.kind,
+                "fn_name": suite.fn_name,
+                "setup": suite.setup,
+                "tests": [t.args if isinstance(t, CallTest) else t.code for t in suite.tests],  # type: ignore[union-attr]
+                "stop_on_failure": o.stop_on_failure,
+                "strict": o.strict_returns,
+            }
+            files = {"solution.py": code, "r1v_tests.json": json.dumps(spec)}
+            return Program(_HARNESS, "python", files=files, limits=self._limits(budget))
+        if language == "cpp" and suite.kind == "assert":
+            tests = "\n".join(t.code for t in suite.tests)  # type: ignore[union-attr]
+            return Program(assemble(code, tests, self.nonce), "cpp", limits=self._limits(budget))
+        raise BadReference(
+            f"{suite.kind}-style tests run Python programs"
+            + (" (and C++ for assert-style test code)" if suite.kind == "assert" else "")
+            + f"; this program is {language}"
+        )
+
+    # ------------------------------------------------------------------ grading
+    def grade(self, result: ProgramResult) -> Graded:
+        if result.error is not None:
+            return Graded([], sandbox_error=result.error)
+        if result.compile is not None and not result.compile.ok:
+            return Graded([], compile_error=_compile_reason(result.compile))
+        if self.suite.kind == "stdio":
+            return Graded(self._grade_stdio(result.runs))
+        return self._grade_marked(result.runs[0] if result.runs else None)
+
+    def _grade_stdio(self, runs: list[RunResult]) -> list[TestOutcome]:
+        o = self.options
+        outcomes = []
+        for index, test in enumerate(self.suite.tests):
+            assert isinstance(test, StdioTest)
+            if index >= len(runs):
+                reason = "not run: stopped at the first failure" if o.stop_on_failure else "not run: time budget spent"
+                outcomes.append(TestOutcome(False, reason))
+                continue
+            run = runs[index]
+            if not run.ok:
+                outcomes.append(TestOutcome(False, run.describe(), run.duration))
+            elif stdout_matches(
+                run.stdout, test.expected, mode=o.compare, float_tol=o.float_tol, case_sensitive=o.case_sensitive
+            ):
+                outcomes.append(TestOutcome(True, seconds=run.duration))
+            else:
+                reason = f"wrong answer: expected {test.expected[:_SHOWN]!r}, got {run.stdout[:_SHOWN]!r}"
+                outcomes.append(TestOutcome(False, reason, run.duration))
+        if o.stop_on_failure:
+            first = next((i for i, out in enumerate(outcomes) if not out.passed), None)
+            if first is not None:
+                for out in outcomes[first + 1 :]:
+                    out.passed, out.reason = False, "not counted: stopped at the first failure"
+        return outcomes
+
+    def _markers(self, run: RunResult) -> list[dict[str, Any]]:
+        prefix = self.nonce + " "
+        found = []
+        for line in run.stdout.splitlines():
+            if line.startswith(prefix):
+                try:
+                    found.append(json.loads(line[len(prefix) :]))
+                except ValueError:
+                    continue
+        return found
+
+    def _grade_marked(self, run: RunResult | None) -> Graded:
+        n = len(self.suite.tests)
+        if run is None:
+            return Graded([TestOutcome(False, "not run")] * n)
+        markers = self._markers(run)
+        done = any(m.get("done") for m in markers)
+        if self.extracted.language == "cpp":
+            passed = run.ok and done
+            reason = (
+                ""
+                if passed
+                else (run.describe() if not run.ok else "the tests did not finish (exit before main returned?)")
+            )
+            return Graded([TestOutcome(passed, reason, run.duration)])
+        load_error = next((m["load_error"] for m in markers if "load_error" in m), None)
+        if load_error is not None:
+            return Graded([TestOutcome(False, f"the solution failed to load: {load_error}")] * n)
+        by_index = {m["i"]: m for m in markers if isinstance(m.get("i"), int)}
+        if run.ok and done:
+            missing = "not run: stopped at the first failure"
+        elif run.ok:
+            missing = "the program exited before the tests finished (exit() or os._exit in the solution?)"
+        else:
+            missing = run.describe()
+        outcomes = []
+        for index, test in enumerate(self.suite.tests):
+            mark = by_index.get(index)
+            if mark is None:
+                outcomes.append(TestOutcome(False, missing))
+            elif "error" in mark:
+                outcomes.append(TestOutcome(False, mark["error"], mark.get("seconds")))
+            elif isinstance(test, CallTest):
+                outcomes.append(self._grade_value(test, mark))
+            else:
+                assert isinstance(test, AssertTest)
+                outcomes.append(TestOutcome(bool(mark.get("ok")), "", mark.get("seconds")))
+        if self.options.stop_on_failure and self.suite.kind == "call":
+            first = next((i for i, out in enumerate(outcomes) if not out.passed), None)
+            if first is not None:
+                for out in outcomes[first + 1 :]:
+                    out.passed, out.reason = False, "not counted: stopped at the first failure"
+        return Graded(outcomes)
+
+    def _grade_value(self, test: CallTest, mark: dict[str, Any]) -> TestOutcome:
+        got, tol = mark.get("value"), self.options.float_tol
+        ok = values_match(got, test.expected, tol) or (
+            test.unwrap
+            and isinstance(test.expected, list)
+            and len(test.expected) == 1
+            and values_match(got, test.expected[0], tol)
+        )
+        reason = "" if ok else f"expected {json.dumps(test.expected)[:_SHOWN]}, got {json.dumps(got)[:_SHOWN]}"
+        return TestOutcome(ok, reason, mark.get("seconds"))
+
+
+def _compile_reason(compiled: RunResult) -> str:
+    if compiled.status is ExecStatus.COMPILE_ERROR:
+        lines = [line for line in compiled.stderr.splitlines() if "error" in line] or compiled.stderr.splitlines()
+        return "compile error: " + (lines[0][:300] if lines else f"exit {compiled.exit_code}")
+    return f"compile step {compiled.status.value} after {compiled.duration:.1f}s"

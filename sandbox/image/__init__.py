@@ -1,0 +1,1 @@
+"""The sandbox image's build context: ``Dockerfile`` and the in-container ``runner.py`` (stdlib only)."""

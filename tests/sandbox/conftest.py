@@ -1,0 +1,1 @@
+from .fixtures import docker_pool, sandbox_image  # noqa: F401 - fixtures
