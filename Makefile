@@ -24,7 +24,7 @@ $(STAMP): constraints.txt $(PYPROJECTS) Makefile
 	touch $@
 
 demo: setup
-	$(BIN)/r1verify verify examples/data/demo.jsonl --recipe examples/demo.toml --out out/demo.results.jsonl
+	$(BIN)/r1verify verify examples/data/demo.jsonl --recipe reasoning-rl --out out/demo.results.jsonl --summary table
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

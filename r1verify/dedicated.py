@@ -11,7 +11,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import pebble
 
 from . import worker
-from .processes import describe_exit, worker_context
+from .processes import describe_exit, shut_down, worker_context
 from .sample import Sample
 from .verdict import Verdict
 from .verifier import Verifier
@@ -52,5 +52,4 @@ class DedicatedRunner:
                 return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join(timeout=10)
+        shut_down(self._pool)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pebble
 
 from . import worker
-from .processes import describe_exit, worker_context
+from .processes import describe_exit, shut_down, worker_context
 from .sample import Sample
 from .verdict import Verdict
 
@@ -198,5 +198,4 @@ class WorkerPool:
         if self._closed:
             return
         self._closed = True
-        self._pool.stop()
-        self._pool.join(timeout=10)
+        shut_down(self._pool)

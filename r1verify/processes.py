@@ -78,3 +78,13 @@ def describe_exit(exc: BaseException) -> str:
         except ValueError:
             return f"killed by signal {-code}"
     return f"exit code {code}" if code is not None else str(exc)
+
+
+def shut_down(pool: Any, grace: float = 2.0) -> None:
+    """Stop a pebble pool: let idle workers exit cleanly (no leaked semaphores), kill whatever is still busy."""
+    pool.close()
+    try:
+        pool.join(timeout=grace)
+    except TimeoutError:
+        pool.stop()
+        pool.join(timeout=10)

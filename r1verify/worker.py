@@ -33,10 +33,23 @@ def init_worker(progress: Any, parent_pid: int, memory_limit_mb: int) -> None:
     global _progress
     _progress = progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if memory_limit_mb > 0:
         limit = memory_limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _watch_parent(parent_pid)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    """Run multiprocessing's finalizers before dying when the pool stops this worker.
+
+    Libraries loaded in a worker create named semaphores (tqdm's lock, used by transformers' progress bars);
+    a worker killed outright leaves them for the resource tracker to complain about at exit.
+    """
+    from multiprocessing import util
+
+    util._run_finalizers(0)
+    os._exit(0)
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -130,4 +143,5 @@ def run_batch(payload: bytes, samples: Sequence[Sample]) -> list[Verdict]:
 
 def init_dedicated(parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     _watch_parent(parent_pid)
