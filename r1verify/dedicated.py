@@ -27,6 +27,7 @@ class DedicatedRunner:
         self._payload = pickle.dumps(verifier)
         self._verifier = verifier
         self._lock = threading.Lock()  # one batch at a time: the process holds one model
+        self._closed = False
         self._pool = pebble.ProcessPool(
             max_workers=1,
             initializer=worker.init_dedicated,
@@ -48,8 +49,11 @@ class DedicatedRunner:
             except pebble.ProcessExpired as exc:
                 return [Verdict.error(f"the verifier process died ({describe_exit(exc)})") for _ in samples]
             except BaseException as exc:  # noqa: BLE001 - the verifier's exception, sent back from the process
+                if self._closed:
+                    return [Verdict.error("the engine was closed before this sample was verified") for _ in samples]
                 verdict = worker.crash_verdict(exc)
                 return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]
 
     def close(self) -> None:
+        self._closed = True
         shut_down(self._pool)

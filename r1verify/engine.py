@@ -32,7 +32,7 @@ import xxhash
 from .cache import VerdictCache
 from .dedicated import DedicatedRunner
 from .pool import WorkerPool, WorkItem
-from .recipe import Recipe, VerifierSpec
+from .recipe import Recipe, RecipeError, VerifierSpec
 from .result import Result
 from .sample import Sample
 from .verdict import Verdict, as_verdict
@@ -46,8 +46,8 @@ OnResult = Callable[[int, "Result"], None]
 
 
 def default_memory_limit_mb() -> int:
-    """``R1VERIFY_WORKER_MEMORY_MB`` if set (0 disables the cap), else 4096 MiB of address space per worker."""
-    return int(os.environ.get("R1VERIFY_WORKER_MEMORY_MB", "4096"))
+    """``R1VERIFY_WORKER_MEMORY_MB`` if set (0 disables the cap), else 8192 MiB of address space per worker."""
+    return int(os.environ.get("R1VERIFY_WORKER_MEMORY_MB", "8192"))
 
 
 def default_workers() -> int:
@@ -115,11 +115,11 @@ class _Collector:
         self._store([(index, verdict)], spec_name)
 
     def fan_out(self, spec_name: str, key: bytes, indices: list[int], verdict: Verdict) -> None:
-        verdict.verifier = spec_name
-        self.cache.put(key, verdict)
-        first, *rest = indices
-        copies = [(i, dataclasses.replace(verdict, details=dict(verdict.details))) for i in rest]
-        self._store([(first, verdict), *copies], spec_name)
+        """Give every sample that shares ``key`` its own copy; the cache keeps another. Only the first copy
+        carries the time spent, so summed verifier time is not multiplied by duplicates."""
+        first = _copy(verdict, spec_name, verdict.elapsed)
+        self.cache.put(key, _copy(verdict, spec_name, 0.0))
+        self._store([(indices[0], first), *((i, _copy(verdict, spec_name, 0.0)) for i in indices[1:])], spec_name)
 
     def _store(self, items: list[tuple[int, Verdict]], spec_name: str) -> None:
         complete = []
@@ -130,13 +130,26 @@ class _Collector:
                 if self.missing[index] == 0:
                     complete.append(index)
             self.done += len(items)
-            done = self.done
+            if self.progress is not None:  # under the lock, so counts never go backwards
+                self.progress(self.done, self.total)
         for index in complete:
             result = self.results[index] = self.finish(self.verdicts[index])
             if self.on_result is not None:
                 self.on_result(index, result)
-        if self.progress is not None:
-            self.progress(done, self.total)
+
+
+def _payload(name: str, verifier: Verifier) -> bytes:
+    try:
+        return pickle.dumps(verifier)
+    except Exception as exc:  # noqa: BLE001 - pickling fails with many exception types
+        raise RecipeError(
+            f"verifier {name!r} ({type(verifier).__qualname__}) cannot be pickled for worker processes ({exc}); "
+            f"define the class at module level in an importable module and keep unpicklable state out of it"
+        ) from None
+
+
+def _copy(verdict: Verdict, spec_name: str, elapsed: float) -> Verdict:
+    return Verdict(verdict.status, verdict.score, verdict.reason, dict(verdict.details), spec_name, elapsed)
 
 
 @dataclasses.dataclass(slots=True)
@@ -161,7 +174,7 @@ class Engine:
 
     ``workers`` is the number of worker processes (default: ``R1VERIFY_WORKERS`` or the CPU count);
     ``cache_size`` bounds the cross-batch verdict cache (0 disables it); ``memory_limit_mb`` caps each pool
-    worker's address space (default ``R1VERIFY_WORKER_MEMORY_MB`` or 4096; 0 for no cap), so a runaway
+    worker's address space (default ``R1VERIFY_WORKER_MEMORY_MB`` or 8192; 0 for no cap), so a runaway
     computation becomes an ``error`` verdict instead of exhausting the machine. The engine is thread-safe;
     worker processes start on first use and stop at :meth:`close` (or at exit).
     """
@@ -179,7 +192,7 @@ class Engine:
         self.memory_limit_mb = default_memory_limit_mb() if memory_limit_mb is None else memory_limit_mb
         self._built = self.recipe.build()
         self._timeouts = {spec.name: spec.timeout or v.default_timeout for spec, v in self._built}
-        self._payloads = {spec.name: pickle.dumps(v) for spec, v in self._built}
+        self._payloads = {spec.name: _payload(spec.name, v) for spec, v in self._built}
         self._preload = tuple(sorted({m for _, v in self._built for m in v.preload_modules}))
         self.cache = VerdictCache(cache_size)
         self._lock = threading.Lock()
@@ -329,7 +342,7 @@ class Engine:
 
         def call() -> None:
             try:
-                outcome.append(verifier.verify_batch(samples))
+                outcome.append(list(verifier.verify_batch(samples)))
             except BaseException as exc:  # noqa: BLE001
                 outcome.append(exc)
 

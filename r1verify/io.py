@@ -59,9 +59,12 @@ class ColumnMap:
         return cmap
 
     def resolve_reference(self, row: Mapping[str, Any]) -> str | None:
+        """The reference column for this row: the mapped one, else the first alias with a value that is not
+        already mapped to the prompt, completion or domain."""
         if self.reference is not None:
             return self.reference
-        return next((alias for alias in REFERENCE_ALIASES if alias in row), None)
+        taken = {self.prompt, self.completion, self.domain}
+        return next((a for a in REFERENCE_ALIASES if a not in taken and row.get(a) is not None), None)
 
 
 @dataclass
@@ -80,7 +83,7 @@ def open_rows(path: str | Path, *, split: str | None = None) -> tuple[Iterator[R
     """Rows of a dataset file and the row count when it is cheap to know (for progress bars)."""
     text = str(path)
     if text == "-":
-        return _jsonl_rows(sys.stdin, "<stdin>"), None
+        return _jsonl_rows(sys.stdin.buffer, "<stdin>"), None
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file or directory")
@@ -107,15 +110,20 @@ def _count_lines(path: Path) -> int:
 
 
 def _jsonl_file(path: Path) -> Iterator[Row]:
-    with path.open("r", encoding="utf-8", errors="surrogateescape") as fh:
+    with path.open("rb") as fh:
         yield from _jsonl_rows(fh, str(path))
 
 
-def _jsonl_rows(fh: IO[str], name: str) -> Iterator[Row]:
-    for lineno, line in enumerate(fh, 1):
+def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
+    for lineno, raw in enumerate(fh, 1):
+        where = f"{name}:{lineno}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Row(where, {}, InvalidRow(where, None, f"not valid UTF-8 (byte {exc.start} of the line)"))
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{lineno}"
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -129,7 +137,9 @@ def _jsonl_rows(fh: IO[str], name: str) -> Iterator[Row]:
 
 def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
@@ -197,7 +207,9 @@ def completion_text(value: Any) -> str:
         return value
     if isinstance(value, list) and value and all(isinstance(m, dict) for m in value):
         assistant = [m for m in value if m.get("role", "assistant") == "assistant"]
-        content = (assistant or value)[-1].get("content")
+        if not assistant:
+            raise TypeError("the chat messages have no assistant message to verify")
+        content = assistant[-1].get("content")
         if isinstance(content, str):
             return content
     raise TypeError(f"expected a string or a list of chat messages, got {type(value).__name__}")

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from .verifier import Verifier
 
 
+MAX_TIMEOUT = 86400.0
+
+
 class RecipeError(ValueError):
     """A recipe that cannot be used: bad TOML, unknown keys, unknown gates, bad options."""
 
@@ -145,20 +148,29 @@ class Recipe:
                         f"recipe {self.name!r}: verifier {spec.name!r} requires {gate!r}, "
                         f"which is not in the recipe ({', '.join(names)})"
                     )
+            where = f"recipe {self.name!r}: verifier {spec.name!r}"
             if not math.isfinite(spec.weight):
-                raise RecipeError(f"recipe {self.name!r}: verifier {spec.name!r} has a non-finite weight")
-            if spec.timeout is not None and not spec.timeout > 0:
-                raise RecipeError(f"recipe {self.name!r}: verifier {spec.name!r} needs timeout > 0")
+                raise RecipeError(f"{where} has a non-finite weight")
+            if spec.timeout is not None and not (0 < spec.timeout <= MAX_TIMEOUT):
+                raise RecipeError(f"{where} needs 0 < timeout <= {MAX_TIMEOUT:g} seconds")
+            if spec.min_score is not None and not math.isfinite(spec.min_score):
+                raise RecipeError(f"{where} has a non-finite min_score")
+            if spec.domains is not None and not spec.domains:
+                raise RecipeError(f"{where} has domains = [] (it would skip every sample); leave it out for all")
+        for key in ("on_error", "min_reward"):
+            value = getattr(self, key)
+            if value is not None and not math.isfinite(value):
+                raise RecipeError(f"recipe {self.name!r}: {key} must be a finite number")
 
     # ----------------------------------------------------------------- loading
     @classmethod
     def load(cls, ref: Recipe | str | Path) -> Recipe:
-        """A recipe from a Recipe, a path to a TOML file, or a registered recipe name."""
+        """A recipe from a Recipe, a path (``*.toml`` or containing a slash), or a registered recipe name."""
         if isinstance(ref, Recipe):
             return ref
-        path = Path(ref)
-        if isinstance(ref, Path) or str(ref).endswith(".toml") or path.is_file():
-            return cls.from_file(path)
+        text = str(ref)
+        if isinstance(ref, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
+            return cls.from_file(Path(ref))
         from .plugins import get_recipe
 
         return get_recipe(str(ref))
@@ -295,8 +307,9 @@ class Recipe:
     def combine(self, verdicts: Mapping[str, Verdict]) -> tuple[float, bool, dict[str, float | None]]:
         """(reward, passed, effective score per verifier) from one sample's verdicts.
 
-        Effective scores are what each verifier adds before weighting: ``None`` when skipped, ``on_error``
-        when it failed, ``0.0`` when its gate is closed, else its score.
+        Effective scores are what each verifier adds before weighting: ``None`` when skipped, ``0.0`` when a
+        gate judged the output and closed, ``on_error`` when it or one of its gates failed (timeout/error),
+        else its score.
         """
         by_name = {s.name: s for s in self.specs}
         reward = 0.0
@@ -309,10 +322,11 @@ class Recipe:
                 continue
             if spec.required and not spec.passes(verdict):
                 passed = False
-            if verdict.status.is_failure:
-                score = self.on_error
-            elif not all(by_name[g].passes(verdicts[g]) for g in spec.requires):
-                score = 0.0
+            gates = [verdicts[g] for g in spec.requires]
+            if any(not g.status.is_failure and not by_name[name].passes(g) for name, g in zip(spec.requires, gates)):
+                score = 0.0  # a gate judged the output and closed
+            elif verdict.status.is_failure or any(g.status.is_failure for g in gates):
+                score = self.on_error  # this verifier or one of its gates failed: no judgement either way
             else:
                 score = verdict.score if verdict.score is not None else 0.0
             effective[spec.name] = score
@@ -374,7 +388,7 @@ class Recipe:
             lines.append(f"min_reward = {_toml_value(self.min_reward)}")
         for spec in self.specs:
             lines.append("")
-            lines.append(f"[verifiers.{spec.name}]")
+            lines.append(f"[verifiers.{_toml_key(spec.name)}]")
             for key, value in spec.to_dict().items():
                 lines.append(f"{key} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
@@ -384,7 +398,8 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def _expand_env(value: Any, where: str) -> Any:
-    """Replace ``${VAR}`` and ``${VAR:-default}`` in string option values with the environment's values."""
+    """Replace ``${VAR}`` and ``${VAR:-default}`` (default also when VAR is empty, as in the shell) in string
+    option values; any other ``${...}`` form is an error rather than text passed on silently."""
     if isinstance(value, dict):
         return {k: _expand_env(v, f"{where} option {k}") for k, v in value.items()}
     if isinstance(value, list):
@@ -394,16 +409,23 @@ def _expand_env(value: Any, where: str) -> Any:
 
     def lookup(match: re.Match[str]) -> str:
         name, default = match.group(1), match.group(2)
-        if name in os.environ:
-            return os.environ[name]
+        current = os.environ.get(name, "")
+        if current:
+            return current
         if default is not None:
             return default
+        if name in os.environ:
+            return ""
         raise RecipeError(
             f"{where}: environment variable {name} is not set; export {name}=..., or copy the recipe "
             f"(r1verify recipes show NAME > mine.toml) and write the value in"
         )
 
-    return _ENV_REF.sub(lookup, value)
+    expanded = _ENV_REF.sub(lookup, value)
+    leftover = _ENV_REF.sub("", value)
+    if "${" in leftover:
+        raise RecipeError(f"{where}: {value!r}: only ${{VAR}} and ${{VAR:-default}} are supported")
+    return expanded
 
 
 def _str_tuple(value: Any) -> tuple[str, ...]:
@@ -436,5 +458,8 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _toml_key(key: str) -> str:
-    return key if key.replace("_", "").replace("-", "").isalnum() else _toml_value(key)
+    return key if _BARE_KEY.fullmatch(key) else _toml_value(key)

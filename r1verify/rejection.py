@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -33,9 +34,15 @@ def group_key_function(group_by: str | None, prompt_column: str) -> GroupKey:
         if column not in row.data:
             raise InvalidRow(row.where, column, "missing; it is needed to group generations by prompt (--group-by)")
         value = row.data[column]
-        return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
+        # type-tagged, so that the ids 1 and "1" stay two groups
+        return "s:" + value if isinstance(value, str) else "j:" + json.dumps(value, sort_keys=True, ensure_ascii=False)
 
     return key
+
+
+def group_label(key: str) -> str:
+    """The group id as written in reports (without its type tag)."""
+    return key[2:]
 
 
 class UnsortedInput(ValueError):
@@ -69,20 +76,29 @@ def _digest(key: str | None) -> bytes:
 
 
 def sorted_by_group(rows: Iterable[Row], key: GroupKey) -> Iterator[Row]:
-    """Rows grouped by key (first-seen order of rows kept inside a group), via a temporary SQLite file on disk."""
+    """Rows grouped by key, groups in order of first appearance and rows in input order inside a group, via a
+    temporary SQLite file on disk.
+
+    Rows are stored pickled, so every value (bytes, dates, odd strings) comes back exactly as it was read.
+    """
     with tempfile.TemporaryDirectory(prefix="r1verify-groups-") as tmp:
         db = sqlite3.connect(f"{tmp}/rows.sqlite")
-        db.execute("CREATE TABLE rows (grp TEXT, seq INTEGER, place TEXT, data TEXT, error TEXT)")
-        for seq, row in enumerate(rows):
-            error = json.dumps([row.error.where, row.error.field, row.error.message]) if row.error else None
-            db.execute(
-                "INSERT INTO rows VALUES (?, ?, ?, ?, ?)",
-                (key(row), seq, row.where, json.dumps(row.data, ensure_ascii=False, default=str), error),
-            )
+        db.execute("CREATE TABLE rows (grp BLOB, seq INTEGER, row BLOB)")
+        db.executemany(
+            "INSERT INTO rows VALUES (?, ?, ?)",
+            (
+                (_digest(key(row)), seq, pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
+                for seq, row in enumerate(rows)
+            ),
+        )
         db.execute("CREATE INDEX by_group ON rows (grp, seq)")
         db.commit()
-        for _, _, place, data, error in db.execute("SELECT * FROM rows ORDER BY grp, seq"):
-            yield Row(place, json.loads(data), InvalidRow(*json.loads(error)) if error else None)
+        grouped = (
+            "SELECT row FROM rows JOIN (SELECT grp, MIN(seq) AS first FROM rows GROUP BY grp) USING (grp) "
+            "ORDER BY first, seq"
+        )
+        for (blob,) in db.execute(grouped):
+            yield pickle.loads(blob)
         db.close()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +49,9 @@ class Sample:
             return self.prompt
         return "\n".join(str(m.get("content", "")) for m in self.prompt if isinstance(m, dict))
 
-    def fingerprint(self) -> str:
-        """A stable text identifying every field; the default unit of de-duplication."""
-        return json.dumps(
-            [self.completion, self.prompt, self.reference, self.domain, self.meta],
-            sort_keys=True,
-            ensure_ascii=False,
-            default=repr,
+    def fingerprint(self) -> bytes:
+        """Bytes identifying every field with its type (``1`` and ``"1"`` differ); the default unit of
+        de-duplication. Equal samples built in a different key order may differ: that only costs a re-run."""
+        return pickle.dumps(
+            (self.completion, self.prompt, self.reference, self.domain, self.meta), protocol=pickle.HIGHEST_PROTOCOL
         )

@@ -21,7 +21,8 @@ from typing import Any
 from .sample import Sample
 from .verdict import Verdict, as_verdict
 
-SLOT_WIDTH = 3  # sequence number, item index, start time (time.monotonic, shared by all processes)
+SLOT_WIDTH = 4  # chunk sequence number, item index, start time (time.monotonic, shared by all processes), pid
+LOADING = -1  # the item index published while a worker loads the chunk's verifiers
 
 _progress: Any = None
 _verifiers: dict[bytes, Any] = {}
@@ -108,7 +109,8 @@ def run_chunk(slot: int, seq: int, payloads: dict[str, bytes], items: Sequence[t
         progress[base] = float(seq)
         progress[base + 2] = time.monotonic()
 
-    mark(0)  # loading the verifiers counts against the first item's deadline
+    progress[base + 3] = float(os.getpid())
+    mark(LOADING)  # unpickling may import heavy modules (a cold worker): a deadline of its own
     try:
         verifiers = {name: load_verifier(blob) for name, blob in payloads.items()}
     except BaseException as exc:  # noqa: BLE001

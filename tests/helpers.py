@@ -74,3 +74,12 @@ class InlineBehave(BatchBehave):
 
     def batch_deadline(self, n: int, timeout: float) -> float:
         return timeout
+
+
+class LazyInline(InlineBehave):
+    """An inline verifier whose verify_batch returns a generator."""
+
+    name = "lazy_inline"
+
+    def verify_batch(self, samples):
+        return (Verdict.scored(1.0) for _ in samples)

@@ -194,3 +194,32 @@ def test_the_reference_alias_is_found_row_by_row(tmp_path):
     out = tmp_path / "out.jsonl"
     assert run("verify", str(src), "-v", "exact_match", "--out", str(out)).exit_code == 0
     assert [r["reward"] for r in read_out(out)] == [1.0, 1.0]
+
+
+def test_invalid_utf8_is_a_bad_row_not_a_crash(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(
+        b'{"completion": "<think>.</think> 2", "answer": "2"}\n{"completion": "\xff\xfe"}\n'
+        b'{"completion": "<think>.</think> 3", "answer": "3"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    stopped = run("verify", str(src), "-v", "exact_match", "--out", str(out))
+    assert stopped.exit_code == 2 and f"{src}:2: not valid UTF-8" in stopped.stderr
+    skipped = run("verify", str(src), "-v", "exact_match", "--out", str(out), "--skip-invalid")
+    assert skipped.exit_code == 0 and [r["reward"] for r in read_out(out)] == [1.0, 1.0]
+    broken = tmp_path / "in.json"
+    broken.write_bytes(b'[{"completion": "\xff"}]')
+    assert "not valid UTF-8" in run("verify", str(broken), "-v", "exact_match", "--out", str(out)).stderr
+
+
+def test_the_reference_alias_never_takes_a_column_mapped_elsewhere(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"answer": "<think>.</think> 3", "solution": "3", "ground_truth": None}])
+    out = tmp_path / "out.jsonl"
+    assert run("verify", str(src), "-v", "exact_match", "--map", "completion=answer", "--out", str(out)).exit_code == 0
+    assert read_out(out)[0]["reward"] == 1.0  # graded against `solution`, not against itself or a null
+
+
+def test_a_chat_completion_without_an_assistant_turn_is_a_bad_row(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"completion": [{"role": "user", "content": "4"}], "answer": "4"}])
+    result = run("verify", str(src), "-v", "exact_match", "--out", str(tmp_path / "o.jsonl"))
+    assert result.exit_code == 2 and "no assistant message" in result.stderr

@@ -201,3 +201,92 @@ def test_workers_do_not_re_run_the_callers_script(tmp_path):
     assert reward == "1.0"
     assert marker.read_text() == "imported\n"  # once: the workers never imported the script
     assert "importable module" in reason  # a verifier defined in __main__ is explained, not a crash
+
+
+def test_verdicts_are_never_shared_between_samples_or_with_the_cache(engine_for):
+    engine = engine_for("behave", workers=1)
+    first = engine.verify(samples("ok", "ok"))
+    assert first[0].verdicts["behave"] is not first[1].verdicts["behave"]
+    first[0].verdicts["behave"].details["answer"] = "MUTATED"
+    first[0].verdicts["behave"].score = 0.25
+    again = engine.verify(samples("ok"))[0].verdicts["behave"]
+    assert again.details["answer"] == "ok" and again.score == 1.0 and again.details.get("cached")
+    assert first[1].verdicts["behave"].elapsed == 0.0 < first[0].verdicts["behave"].elapsed  # time counted once
+
+
+def test_default_dedup_keeps_types_apart():
+    from r1verify.engine import _work_key
+
+    def key(reference):
+        return _work_key("v", Sample("x", reference=reference).fingerprint())
+
+    assert key({1: "a"}) != key({"1": "a"})
+    assert key([1.0]) != key([1])
+    assert key({"a": 1}) == key({"a": 1})
+
+
+def test_an_inline_batch_that_returns_a_generator_is_accepted(engine_for):
+    engine = engine_for("lazy_inline", workers=1)
+    assert [r.reward for r in engine.verify(samples("a", "b"))] == [1.0, 1.0]
+
+
+def test_a_verifier_that_does_not_pickle_is_refused_with_the_fix(r1verify_plugin):
+    from r1verify import Engine, Recipe, RecipeError, Verifier
+
+    class Local(Verifier):
+        name = "local_only"
+
+        def verify(self, sample):
+            return True
+
+    r1verify_plugin(verifiers=[Local])
+    with pytest.raises(RecipeError, match="cannot be pickled.*module level"):
+        Engine(Recipe.from_verifier_args(["local_only"]))
+
+
+def test_a_worker_killed_while_idle_does_not_break_the_engine(engine_for):
+    import os
+    import signal
+
+    engine = engine_for("behave", workers=2)
+    engine.verify(samples("ok"))
+    pids = [int(engine._pool._table[slot * 4 + 3]) for slot in range(engine._pool._slots_total)]
+    for pid in {p for p in pids if p}:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)
+    for _ in range(3):
+        results = engine.verify(samples("ok", "nope", reference="ok"))
+        assert [r.verdicts["behave"].status for r in results] == [Status.CORRECT, Status.WRONG]
+
+
+def test_closing_the_engine_ends_a_running_verify_with_errors(engine_for):
+    import threading
+
+    engine = engine_for("behave:timeout=30", workers=1)
+    engine.verify(samples("ok"))
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("r", engine.verify(samples("slow:20", "x1", "x2"))))
+    thread.start()
+    time.sleep(0.5)
+    engine.close()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert all(r.verdicts["behave"].status is Status.ERROR for r in out["r"])
+    assert "closed" in out["r"][0].verdicts["behave"].reason
+
+
+def test_a_cancelled_chunks_slot_is_not_reused_while_its_worker_still_runs(engine_for):
+    # A slow item just past its deadline used to leave its dying worker writing into a reused slot, after which
+    # the hang that followed was never timed out (the verify call hung forever).
+    import threading
+
+    engine = engine_for("behave:timeout=0.5", workers=2, cache_size=0)
+    engine.verify([Sample(f"warm{i}", reference="ok") for i in range(8)])
+    batch = [Sample("slow:0.53", reference="ok"), Sample("sleep", reference="ok")]
+    batch += [Sample(f"f{i}", reference="ok") for i in range(14)]
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("r", engine.verify(batch)), daemon=True)
+    thread.start()
+    thread.join(15)
+    assert not thread.is_alive(), "verify hung"
+    assert [r.verdicts["behave"].status for r in out["r"][:2]] == [Status.TIMEOUT, Status.TIMEOUT]

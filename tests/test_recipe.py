@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,14 +65,18 @@ def test_generated_toml_round_trips():
         ("colour = 1\n[verifiers.a]\n", "unknown key(s) colour"),
         ("description = 'none'\n", "needs a [verifiers.NAME] table"),
         ("[verifiers.a]\nrequires = ['b']\n", "requires 'b', which is not in the recipe"),
-        ("[verifiers.a]\ntimeout = 0\n", "timeout > 0"),
+        ("[verifiers.a]\ntimeout = 0\n", "0 < timeout"),
+        ("[verifiers.a]\ntimeout = inf\n", "0 < timeout"),
+        ("on_error = nan\n[verifiers.a]\n", "on_error must be a finite number"),
+        ("[verifiers.a]\nmin_score = nan\n", "non-finite min_score"),
+        ("[verifiers.a]\ndomains = []\n", "domains = []"),
         ("[verifiers.a\n", "invalid TOML"),
     ],
 )
 def test_bad_recipes_fail_early_with_the_reason(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(RecipeError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(RecipeError, match=re.escape(message)):
         Recipe.load(path)
 
 
@@ -201,3 +206,46 @@ def test_final_rl_names_the_missing_reward_model_variable(monkeypatch):
     monkeypatch.delenv("R1VERIFY_HELPFULNESS_RM", raising=False)
     with pytest.raises(RecipeError, match="R1VERIFY_HELPFULNESS_RM is not set"):
         Recipe.load("final-rl").build()
+
+
+def test_gates_and_failures_combine_as_documented():
+    r = Recipe.from_dict(
+        {
+            "on_error": 0.5,
+            "verifiers": {
+                "gate": {"verifier": "exact_match"},
+                "acc": {"verifier": "exact_match", "requires": ["gate"]},
+            },
+        }
+    )
+
+    def acc(gate: Verdict, verdict: Verdict) -> float | None:
+        return r.combine({"gate": gate, "acc": verdict})[2]["acc"]
+
+    assert acc(Verdict.wrong("no"), Verdict.error("boom")) == 0.0  # a closed gate wins over a failure
+    assert acc(Verdict.timeout("slow"), Verdict.correct()) == 0.5  # a failed gate is no judgement: on_error
+    assert acc(Verdict.correct(), Verdict.error("boom")) == 0.5
+    assert acc(Verdict.correct(), Verdict.correct()) == 1.0
+
+
+def test_env_expansion_follows_the_shell(monkeypatch):
+    from r1verify.recipe import _expand_env
+
+    monkeypatch.setenv("EMPTY_R1V", "")
+    assert _expand_env("${EMPTY_R1V:-fallback}", "x") == "fallback"
+    assert _expand_env("${EMPTY_R1V}", "x") == ""
+    with pytest.raises(RecipeError, match="only"):
+        _expand_env("${EMPTY_R1V-fallback}", "x")
+
+
+def test_spec_names_that_are_not_bare_keys_round_trip_through_toml():
+    r = Recipe.from_verifier_args(["exact_match:as=acc.v2"])
+    import tomllib
+
+    assert Recipe.from_dict(tomllib.loads(r.to_toml())).specs[0].name == "acc.v2"
+
+
+def test_a_registered_name_is_not_mistaken_for_a_file_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rejection").write_text("not toml")
+    assert Recipe.load("rejection").name == "rejection"

@@ -40,20 +40,28 @@ def recipe(tmp_path) -> str:
 
 
 def test_filter_keeps_passing_rows_as_sft_messages_and_explains_rejects(tmp_path, recipe):
-    src = write(tmp_path / "in.jsonl", [
-        {"prompt": "1+1?", "completion": "<think>a</think> 2", "answer": "2"},
-        {"prompt": "2+2?", "completion": "<think>b</think> 5", "answer": "4"},
-        {"prompt": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "3+3?"}],
-         "completion": "<think>c</think> 6", "answer": "6"},
-    ])
+    src = write(
+        tmp_path / "in.jsonl",
+        [
+            {"prompt": "1+1?", "completion": "<think>a</think> 2", "answer": "2"},
+            {"prompt": "2+2?", "completion": "<think>b</think> 5", "answer": "4"},
+            {
+                "prompt": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "3+3?"}],
+                "completion": "<think>c</think> 6",
+                "answer": "6",
+            },
+        ],
+    )
     out = tmp_path / "sft.jsonl"
     summary = tmp_path / "s.json"
-    result = run("filter", str(src), "--recipe", recipe, "--out", str(out), "--summary-json", str(summary),
-                 "--summary", "none")
+    result = run(
+        "filter", str(src), "--recipe", recipe, "--out", str(out), "--summary-json", str(summary), "--summary", "none"
+    )
     assert result.exit_code == 0, result.output
     kept = read(out)
-    assert kept[0] == {"messages": [{"role": "user", "content": "1+1?"},
-                                    {"role": "assistant", "content": "<think>a</think> 2"}]}
+    assert kept[0] == {
+        "messages": [{"role": "user", "content": "1+1?"}, {"role": "assistant", "content": "<think>a</think> 2"}]
+    }
     assert [m["role"] for m in kept[1]["messages"]] == ["system", "user", "assistant"]
     rejects = read(tmp_path / "sft.rejects.jsonl")
     assert len(rejects) == 1 and rejects[0]["answer"] == "4"
@@ -68,11 +76,20 @@ def test_filter_keeps_passing_rows_as_sft_messages_and_explains_rejects(tmp_path
 
 def generations() -> list[dict]:
     rows = []
-    for pid, gold, answers in [("p1", "4", ["4", "5", "4", "4 "]), ("p2", "9", ["1", "2", "3", "4"]),
-                               ("p3", "7", ["7", "7", "7", "8"])]:
+    for pid, gold, answers in [
+        ("p1", "4", ["4", "5", "4", "4 "]),
+        ("p2", "9", ["1", "2", "3", "4"]),
+        ("p3", "7", ["7", "7", "7", "8"]),
+    ]:
         for i, a in enumerate(answers):
-            rows.append({"id": pid, "prompt": f"problem {pid}", "completion": f"<think>{'x' * (9 - i)}</think> {a}",
-                         "answer": gold})
+            rows.append(
+                {
+                    "id": pid,
+                    "prompt": f"problem {pid}",
+                    "completion": f"<think>{'x' * (9 - i)}</think> {a}",
+                    "answer": gold,
+                }
+            )
     return rows
 
 
@@ -81,8 +98,22 @@ def test_reject_keeps_the_best_per_prompt_and_reports_pass_at_k(tmp_path, recipe
     out = tmp_path / "kept.jsonl"
     rates = tmp_path / "rates.jsonl"
     summary = tmp_path / "s.json"
-    result = run("reject", str(src), "--recipe", recipe, "--out", str(out), "--per-prompt", str(rates),
-                 "--summary-json", str(summary), "--summary", "none", "--group-by", "id")
+    result = run(
+        "reject",
+        str(src),
+        "--recipe",
+        recipe,
+        "--out",
+        str(out),
+        "--per-prompt",
+        str(rates),
+        "--summary-json",
+        str(summary),
+        "--summary",
+        "none",
+        "--group-by",
+        "id",
+    )
     assert result.exit_code == 0, result.output
     kept = read(out)
     # p1: three correct of different lengths -> the shortest; p2: none; p3: the shortest correct
@@ -102,8 +133,9 @@ def test_reject_unsorted_input_errors_unless_asked_to_group_on_disk(tmp_path, re
     out = tmp_path / "kept.jsonl"
     refused = run("reject", str(src), "--recipe", recipe, "--out", str(out), "--group-by", "id")
     assert refused.exit_code == 2 and "--unsorted" in refused.stderr
-    ok = run("reject", str(src), "--recipe", recipe, "--out", str(out), "--group-by", "id", "--unsorted",
-             "--keep", "all")
+    ok = run(
+        "reject", str(src), "--recipe", recipe, "--out", str(out), "--group-by", "id", "--unsorted", "--keep", "all"
+    )
     assert ok.exit_code == 0, ok.output
     assert len(read(out)) == 6  # every passing generation: 3 for p1, 0 for p2, 3 for p3
 
@@ -126,8 +158,10 @@ def test_report_refuses_a_file_that_is_not_results(tmp_path):
     assert result.exit_code == 2 and "plain.jsonl:1" in result.stderr and "r1verify verify" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None and not __import__("os").environ.get("CI"),
-                    reason="needs Chromium (CI installs it)")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None and not __import__("os").environ.get("CI"),
+    reason="needs Chromium (CI installs it)",
+)
 def test_report_renders_in_headless_chromium(tmp_path, recipe):
     from PIL import Image
 

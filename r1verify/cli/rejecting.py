@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from ..io import InvalidRow, write_jsonl
-from ..rejection import RejectionStats, UnsortedInput, group_key_function, groups, select, sorted_by_group
+from ..rejection import (
+    RejectionStats,
+    UnsortedInput,
+    group_key_function,
+    group_label,
+    groups,
+    select,
+    sorted_by_group,
+)
 from ..sft import sft_record
 from . import cli, fail
 from .common import dataset_options, dataset_run, out_option, sft_format_option
@@ -82,7 +90,7 @@ def reject_command(
                     write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
                 line = stats.add(group, kept)
                 if rates is not None:
-                    write_jsonl(rates, {"group": group_id[:200], **line})
+                    write_jsonl(rates, {"group": group_label(group_id)[:200], **line})
         except (InvalidRow, UnsortedInput) as exc:
             fail(str(exc))
     run.finish(extra=stats.to_dict(), out_hint=f" ({stats.kept} kept in {out_path})")
