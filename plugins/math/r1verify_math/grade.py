@@ -60,7 +60,11 @@ def grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions)
             path="unparsed",
             **common,
         )
-    return Verdict.correct(answer=_short(answers[-1].raw), path=results[-1][2], **common)
+    answer, _, path = results[-1]
+    return Verdict.correct(
+        f"{_short(answer.raw)!r} matches {_list(golds)} ({path} comparison)", answer=_short(answer.raw), path=path,
+        **common,
+    )
 
 
 def _unparsable(answer: Answer, source: str, options: MathOptions) -> str | None:
