@@ -22,61 +22,72 @@ from ..summary import Summary
 from . import fail, stderr_console
 
 
-def dataset_options(default_recipe: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def stacked(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """One decorator applying several click decorators, in the order written."""
+
+    def apply(func: Any) -> Any:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
+
+
+def recipe_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
+    """``--recipe NAME|FILE.toml`` and repeatable ``--verifier NAME[:k=v,...]`` (see :func:`recipe_from_options`)."""
+    return stacked(
+        click.option(
+            "--recipe",
+            "-r",
+            "recipe_ref",
+            metavar="NAME|FILE.toml",
+            default=default_recipe,
+            show_default=default_recipe is not None,
+            help="A registered recipe or a TOML file.",
+        ),
+        click.option(
+            "--verifier",
+            "-v",
+            "verifier_args",
+            multiple=True,
+            metavar="NAME[:k=v,...]",
+            help="Add a verifier (repeatable). Keys weight, timeout, required, min_score, domains (a|b), "
+            "as (instance name) configure the spec; other keys are verifier options.",
+        ),
+    )
+
+
+def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
     """The options every dataset command takes (INPUT, recipe, columns, batching, bad rows, summary)."""
-
-    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
-        options = [
-            click.argument("input", metavar="INPUT"),
-            click.option(
-                "--recipe",
-                "-r",
-                "recipe_ref",
-                metavar="NAME|FILE.toml",
-                default=default_recipe,
-                show_default=default_recipe is not None,
-                help="A registered recipe or a TOML file.",
-            ),
-            click.option(
-                "--verifier",
-                "-v",
-                "verifier_args",
-                multiple=True,
-                metavar="NAME[:k=v,...]",
-                help="Add a verifier (repeatable). Keys weight, timeout, required, min_score, domains (a|b), "
-                "as (instance name) configure the spec; other keys are verifier options.",
-            ),
-            click.option(
-                "--map",
-                "maps",
-                multiple=True,
-                metavar="FIELD=COLUMN",
-                help="Column for prompt/completion/reference/domain, e.g. --map completion=response.",
-            ),
-            click.option("--split", help="Split to read from a saved Hugging Face DatasetDict."),
-            click.option("--batch-size", default=512, show_default=True, help="Rows verified together."),
-            click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
-            click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
-            click.option("--limit", type=int, help="Verify only the first N valid rows."),
-            click.option(
-                "--summary",
-                "summary_format",
-                type=click.Choice(["auto", "table", "json", "none"]),
-                default="auto",
-                show_default=True,
-                help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
-            ),
-            click.option(
-                "--summary-json",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="Also write the summary as JSON here.",
-            ),
-        ]
-        for option in reversed(options):
-            f = option(f)
-        return f
-
-    return decorate
+    return stacked(
+        click.argument("input", metavar="INPUT"),
+        recipe_options(default_recipe),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="FIELD=COLUMN",
+            help="Column for prompt/completion/reference/domain, e.g. --map completion=response.",
+        ),
+        click.option("--split", help="Split to read from a saved Hugging Face DatasetDict."),
+        click.option("--batch-size", default=512, show_default=True, help="Rows verified together."),
+        click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
+        click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
+        click.option("--limit", type=int, help="Verify only the first N valid rows."),
+        click.option(
+            "--summary",
+            "summary_format",
+            type=click.Choice(["auto", "table", "json", "none"]),
+            default="auto",
+            show_default=True,
+            help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
+        ),
+        click.option(
+            "--summary-json",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Also write the summary as JSON here.",
+        ),
+    )
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

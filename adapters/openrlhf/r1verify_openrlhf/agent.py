@@ -32,8 +32,8 @@ from r1verify import Recipe, Result, Sample, Status
 from .batcher import BatchOptions
 from .convert import ConvertOptions
 from .labels import decode_label
-from .rewards import LOG_PREFIX, RewardInfo, RewardMapper
-from .service import RewardService, shared_service
+from .rewards import LOG_PREFIX, RewardInfo
+from .service import ServiceClient
 from .text import cut_at_end_token
 
 FEEDBACK_TEMPLATES: dict[str, str] = {
@@ -83,7 +83,7 @@ def feedback_message(result: Result, reference: Any = None, *, max_chars: int = 
     return f"Your answer did not pass:\n{body}\nFix it and give the complete corrected answer."
 
 
-class AgentSettings:
+class AgentSettings(ServiceClient):
     """What a :class:`RecipeAgent` class verifies with and how it talks back.
 
     - ``recipe``: a recipe name, TOML path or :class:`~r1verify.Recipe` (checked now).
@@ -113,24 +113,18 @@ class AgentSettings:
             raise ValueError(
                 f"feedback must be auto, {', '.join(FEEDBACK_TEMPLATES)} or a template containing {{feedback}}"
             )
-        self.recipe = Recipe.load(recipe)
-        self.recipe.build()
-        self.mapper = RewardMapper(self.recipe, error_reward=error_reward)
+        super().__init__(
+            "agent",
+            recipe,
+            convert=convert,
+            batching=batching,
+            workers=workers,
+            cache_size=cache_size,
+            error_reward=error_reward,
+            timeout=timeout,
+        )
         self.max_turns = max_turns
         self.feedback = feedback
-        self.convert = convert or ConvertOptions()
-        self.timeout = float(timeout)
-        self._service_args = {
-            "workers": workers,
-            "cache_size": cache_size,
-            "batching": batching,
-            "error_reward": error_reward,
-        }
-        self._service_key = ("agent", self.recipe.to_toml(), repr(sorted(self._service_args.items())))
-
-    @property
-    def service(self) -> RewardService:
-        return shared_service(self._service_key, lambda: RewardService(self.recipe, **self._service_args))
 
     @property
     def log_keys(self) -> tuple[str, ...]:

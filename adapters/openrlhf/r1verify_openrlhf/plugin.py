@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import click
 
 from r1verify import Recipe, RecipeError, UnknownVerifierError, hookimpl
 from r1verify.cli import fail
-from r1verify.cli.common import recipe_from_options
+from r1verify.cli.common import recipe_from_options, recipe_options, stacked
 from r1verify.plugins import PluginError
 
 from .batcher import BatchOptions
@@ -22,28 +21,9 @@ from .labels import LABEL_MODES
 _RECIPE_ERRORS = (RecipeError, UnknownVerifierError, PluginError)
 
 
-def _options(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def apply(func: Any) -> Any:
-        for decorator in reversed(decorators):
-            func = decorator(func)
-        return func
+_recipe_options = recipe_options()
 
-    return apply
-
-
-_recipe_options = _options(
-    click.option("--recipe", "-r", "recipe_ref", metavar="NAME|FILE.toml", help="A registered recipe or a TOML file."),
-    click.option(
-        "--verifier",
-        "-v",
-        "verifier_args",
-        multiple=True,
-        metavar="NAME[:k=v,...]",
-        help="Add a verifier (repeatable), as in `r1verify verify`.",
-    ),
-)
-
-_reward_options = _options(
+_reward_options = stacked(
     click.option(
         "--labels",
         type=click.Choice(LABEL_MODES),

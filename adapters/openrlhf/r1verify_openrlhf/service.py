@@ -13,6 +13,7 @@ from pathlib import Path
 from r1verify import Engine, Recipe, Result, Sample
 
 from .batcher import BatcherStats, BatchOptions, MicroBatcher
+from .convert import ConvertOptions
 from .rewards import RewardInfo, RewardMapper
 
 logger = logging.getLogger("r1verify.openrlhf")
@@ -143,3 +144,38 @@ def close_shared_services() -> None:
         _shared.clear()
     for service in services:
         service.close()
+
+
+class ServiceClient:
+    """What the reward function and the agent share: a checked recipe, its reward mapping, and a process-wide
+    :class:`RewardService` (created on first use, one per distinct configuration)."""
+
+    def __init__(
+        self,
+        kind: str,
+        recipe: Recipe | str | Path,
+        *,
+        convert: ConvertOptions | None = None,
+        batching: BatchOptions | None = None,
+        workers: int | None = None,
+        cache_size: int = 100_000,
+        error_reward: float = 0.0,
+        timeout: float = 150.0,
+    ) -> None:
+        self.recipe = Recipe.load(recipe)
+        self.recipe.build()  # an unknown verifier or a bad option fails now, not at the first sample
+        self.mapper = RewardMapper(self.recipe, error_reward=error_reward)
+        self.convert = convert or ConvertOptions()
+        self.timeout = float(timeout)
+        self._service_args = {
+            "workers": workers,
+            "cache_size": cache_size,
+            "batching": batching,
+            "error_reward": error_reward,
+        }
+        self._service_key = (kind, self.recipe.to_toml(), repr(sorted(self._service_args.items())))
+
+    @property
+    def service(self) -> RewardService:
+        """The process-wide service (created on first use)."""
+        return shared_service(self._service_key, lambda: RewardService(self.recipe, **self._service_args))
