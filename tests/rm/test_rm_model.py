@@ -246,3 +246,26 @@ def test_a_tokenizer_without_pad_token_pads_with_eos_and_tells_the_model(model_d
     assert AutoConfig.from_pretrained(model_dir).pad_token_id is None
     pad_id = _agree_on_padding(model, tokenizer)
     assert pad_id == tokenizer.eos_token_id == tokenizer.pad_token_id == model.config.pad_token_id
+
+
+def test_causal_models_drop_the_attention_mask_and_bidirectional_ones_keep_it(model_dir):
+    import torch
+    from r1verify_rm.loading import _needs_mask, load_model
+    from r1verify_rm.options import RewardModelOptions
+    from transformers import BertConfig, BertForSequenceClassification
+
+    assert load_model(RewardModelOptions(model=str(model_dir), device="cpu")).needs_mask is False
+    torch.manual_seed(0)
+    bert = BertForSequenceClassification(
+        BertConfig(
+            vocab_size=100,
+            hidden_size=16,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=32,
+            num_labels=1,
+            pad_token_id=0,
+        )
+    ).eval()
+    # a bidirectional model attends to padding it does not recognise itself (here: id 7): the mask stays
+    assert _needs_mask(bert, 7, torch.device("cpu")) is True

@@ -27,6 +27,9 @@ class LoadedModel:
     device: torch.device
     pad_id: int
     specials: frozenset[str]
+    needs_mask: bool = True
+    """False for causal models, where right padding never reaches a real token's attention: the forward pass
+    then runs without a mask, on the attention kernels' fast causal path (about 2x on CPU)."""
 
 
 def resolve(device: str, dtype: str) -> tuple[torch.device, torch.dtype]:
@@ -85,7 +88,25 @@ def _load(options: RewardModelOptions) -> LoadedModel:
     tokenizer = load_tokenizer(options.model, trust_remote_code=options.trust_remote_code)
     pad_id = _agree_on_padding(model, tokenizer)
     model.to(device).eval()
-    return LoadedModel(model, tokenizer, device, pad_id, special_tokens(tokenizer))
+    return LoadedModel(model, tokenizer, device, pad_id, special_tokens(tokenizer), _needs_mask(model, pad_id, device))
+
+
+def _needs_mask(model: Any, pad_id: int, device: torch.device) -> bool:
+    """Whether padding changes the score without a mask: probe the model once with a right-padded row.
+
+    A causal model scores ``ids`` the same with or without padding after it; a bidirectional one (BERT-like)
+    attends to the padding, so it keeps the mask.
+    """
+    import torch
+
+    vocab = model.config.get_text_config().vocab_size if hasattr(model.config, "get_text_config") else 1000
+    ids = [t for t in range(1, min(vocab, 64)) if t != pad_id][:8]
+    padded = torch.tensor([ids + [pad_id] * 8], device=device)
+    alone = torch.tensor([ids], device=device)
+    with torch.inference_mode():
+        unmasked = model(input_ids=padded).logits[0, 0].float()
+        reference = model(input_ids=alone).logits[0, 0].float()
+    return not torch.allclose(unmasked, reference, rtol=1e-4, atol=1e-5)  # in doubt, keep the mask
 
 
 def _agree_on_padding(model: Any, tokenizer: Any) -> int:

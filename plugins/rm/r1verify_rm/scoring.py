@@ -72,7 +72,7 @@ def _forward_splitting(loaded: LoadedModel, batch: list[list[int]]) -> list[floa
 
 
 def forward(loaded: LoadedModel, batch: Sequence[list[int]]) -> list[float]:
-    """One forward pass over right-padded ids with an attention mask.
+    """One forward pass over right-padded ids (with an attention mask unless the model is causal).
 
     Right padding keeps every real token at the position it has when scored alone, and the causal mask keeps
     the padding out of its attention: batched and single scores agree up to floating-point noise. The model
@@ -86,6 +86,7 @@ def forward(loaded: LoadedModel, batch: Sequence[list[int]]) -> list[float]:
     for row, ids in enumerate(batch):
         input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
         mask[row, : len(ids)] = 1
+    attention_mask = mask.to(loaded.device) if loaded.needs_mask else None  # see LoadedModel.needs_mask
     with torch.inference_mode():
-        logits = loaded.model(input_ids=input_ids.to(loaded.device), attention_mask=mask.to(loaded.device)).logits
+        logits = loaded.model(input_ids=input_ids.to(loaded.device), attention_mask=attention_mask).logits
     return logits[:, 0].float().cpu().tolist()
