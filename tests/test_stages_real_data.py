@@ -89,7 +89,8 @@ def test_rejection_sampling_keeps_the_best_correct_generation_per_prompt(tmp_pat
 
 
 @pytest.mark.docker
-def test_reasoning_rl_scores_the_demo_set_math_and_code_alike(tmp_path, sandbox_image):
+@pytest.mark.usefixtures("sandbox_image")
+def test_reasoning_rl_scores_the_demo_set_math_and_code_alike(tmp_path):
     out = tmp_path / "scored.jsonl"
     result = run("verify", str(DATA / "demo.jsonl"), "--recipe", "reasoning-rl", "--out", str(out), "--summary", "none")
     assert result.exit_code == 0, result.output
