@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from r1verify_trl import reward_funcs
 
+from ..sandbox.fixtures import sandbox_image  # noqa: F401 - fixture for the code verifier test
 from .support import TrainerLogs
 from .verifiers import TEST_VERIFIERS
 

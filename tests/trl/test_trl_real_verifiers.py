@@ -146,3 +146,46 @@ def test_the_example_script_trains_offline_on_chat_prompts(tmp_path):
     summary = example.main(["--tiny", "--output-dir", str(tmp_path), "--max-completion-length", "8"])
     assert {"rewards/accuracy/mean", "rewards/format/mean", "reward", "r1verify/accuracy/errors"} <= set(summary)
     assert summary["r1verify/accuracy/errors"] == summary["r1verify/format/errors"] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.docker
+@pytest.mark.usefixtures("sandbox_image")
+def test_code_and_math_routed_by_domain_in_a_real_trainer(tmp_path):
+    """The code verifier (Docker sandbox) next to math: each row is scored by its domain's verifier only."""
+    import json
+    import math
+
+    import datasets
+
+    test = "def check(candidate):\n    assert candidate(2) == 4\n"
+    rows = []
+    for r in tiny_math_rows()[:4]:
+        rows.append({"prompt": r["problem"] + "\n<think>\n", "answer": r["answer"], "domain": "math"})
+        rows.append(
+            {
+                "prompt": "Write square(x).\n<think>\n",
+                "answer": json.dumps({"test": test, "entry_point": "square"}),  # datasets keep tests as text
+                "domain": "code",
+            }
+        )
+    recipe = Recipe.from_dict(
+        {
+            "verifiers": {
+                "accuracy": {"verifier": "math", "domains": ["math"]},
+                "code": {"verifier": "code", "domains": ["code"], "options": {"backend": "docker"}},
+            }
+        }
+    )
+    funcs = reward_funcs(recipe, workers=2)
+    try:
+        trainer = run_grpo(funcs, datasets.Dataset.from_list(rows), tiny_tokenizer(), str(tmp_path))
+    finally:
+        funcs.close()
+    for entry in step_logs(trainer):
+        assert "rewards/code/mean" in entry and "rewards/accuracy/mean" in entry
+        assert entry["r1verify/code/errors"] == entry["r1verify/code/timeouts"] == 0.0
+    statuses = trainer._logs["extra"]
+    # random noise has no fenced program: no_answer for code rows, math rows skip the code verifier
+    assert set(statuses["code/status"]) <= {"no_answer", "skipped"} and "no_answer" in statuses["code/status"]
+    assert not any(isinstance(v, float) and math.isnan(v) for v in statuses["code/status"])
