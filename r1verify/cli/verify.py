@@ -18,7 +18,8 @@ def verify(out_path: Path, **options: Any) -> None:
 
     INPUT is a .jsonl/.json/.parquet file, a folder saved with datasets' save_to_disk, or - for JSONL on stdin.
     Columns: prompt, completion (text or chat messages), reference (else the first of ground_truth, answer,
-    solution, label, tests), domain; every other column is passed to verifiers as meta and copied to the output.
+    solution, label, tests), domain; every other column is passed to verifiers as meta and copied to the output
+    (input columns named reward, passed or verdicts are replaced by r1verify's).
 
     \b
     Examples:
