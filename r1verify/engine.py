@@ -35,9 +35,9 @@ from .pool import WorkerPool, WorkItem
 from .recipe import Recipe, RecipeError, VerifierSpec
 from .result import Result
 from .sample import Sample
-from .verdict import Verdict, as_verdict
+from .verdict import Verdict
 from .verifier import Verifier
-from .worker import crash_verdict
+from .worker import call_batch, crash_verdict
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) pairs of (sample, verifier) as work completes."""
@@ -342,7 +342,7 @@ class Engine:
 
         def call() -> None:
             try:
-                outcome.append(list(verifier.verify_batch(samples)))
+                outcome.append(call_batch(verifier, samples))
             except BaseException as exc:  # noqa: BLE001
                 outcome.append(exc)
 
@@ -357,12 +357,7 @@ class Engine:
         if isinstance(results, BaseException):
             verdict = crash_verdict(results)
             return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]
-        if len(results) != len(samples):
-            return [Verdict.error(f"verify_batch returned {len(results)} verdicts for {len(samples)}") for _ in samples]
-        try:
-            return [as_verdict(r) for r in results]
-        except TypeError as exc:
-            return [Verdict.error(str(exc)) for _ in samples]
+        return results
 
     def _combine(self, verdicts: dict[str, Verdict]) -> Result:
         ordered = {spec.name: verdicts[spec.name] for spec, _ in self._built}

@@ -128,11 +128,11 @@ def run_chunk(slot: int, seq: int, payloads: dict[str, bytes], items: Sequence[t
     return out
 
 
-def run_batch(payload: bytes, samples: Sequence[Sample]) -> list[Verdict]:
-    """Dedicated-process entry point: one ``verify_batch`` call (the verifier instance is kept between calls)."""
-    verifier = load_verifier(payload)
+def call_batch(verifier: Any, samples: Sequence[Sample]) -> list[Verdict]:
+    """One ``verify_batch`` call, checked: one verdict per sample; each gets an equal share of the time unless
+    the verifier measured its own. Raises on a wrong count or type (the caller reports it)."""
     started = time.perf_counter()
-    results = verifier.verify_batch(list(samples))
+    results = list(verifier.verify_batch(list(samples)))
     if len(results) != len(samples):
         raise RuntimeError(f"verify_batch returned {len(results)} verdicts for {len(samples)} samples")
     verdicts = [as_verdict(r) for r in results]
@@ -141,6 +141,11 @@ def run_batch(payload: bytes, samples: Sequence[Sample]) -> list[Verdict]:
         if not verdict.elapsed:
             verdict.elapsed = per_item
     return verdicts
+
+
+def run_batch(payload: bytes, samples: Sequence[Sample]) -> list[Verdict]:
+    """Dedicated-process entry point: one ``verify_batch`` call (the verifier instance is kept between calls)."""
+    return call_batch(load_verifier(payload), samples)
 
 
 def init_dedicated(parent_pid: int) -> None:

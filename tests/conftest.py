@@ -4,12 +4,12 @@ import pytest
 
 from r1verify import Engine, Recipe
 
-from .helpers import BatchBehave, Behave, InlineBehave, LazyInline
+from .helpers import BatchBehave, Behave, InlineBehave, LazyInline, MiscountInline
 
 
 @pytest.fixture
 def behave_plugin(r1verify_plugin):
-    r1verify_plugin(verifiers=[Behave, BatchBehave, InlineBehave, LazyInline])
+    r1verify_plugin(verifiers=[Behave, BatchBehave, InlineBehave, LazyInline, MiscountInline])
 
 
 @pytest.fixture

@@ -83,3 +83,12 @@ class LazyInline(InlineBehave):
 
     def verify_batch(self, samples):
         return (Verdict.scored(1.0) for _ in samples)
+
+
+class MiscountInline(InlineBehave):
+    """An inline verifier that loses a verdict when a completion says 'drop'."""
+
+    name = "miscount_inline"
+
+    def verify_batch(self, samples):
+        return [Verdict.scored(1.0) for s in samples if s.completion != "drop"]

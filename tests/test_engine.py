@@ -290,3 +290,11 @@ def test_a_cancelled_chunks_slot_is_not_reused_while_its_worker_still_runs(engin
     thread.join(15)
     assert not thread.is_alive(), "verify hung"
     assert [r.verdicts["behave"].status for r in out["r"][:2]] == [Status.TIMEOUT, Status.TIMEOUT]
+
+
+def test_a_batch_that_loses_verdicts_is_an_error_for_that_batch_only(engine_for):
+    engine = engine_for("miscount_inline", workers=1)
+    results = engine.verify(samples("a", "drop"))
+    assert all(r.verdicts["miscount_inline"].status is Status.ERROR for r in results)
+    assert "returned 1 verdicts for 2" in results[0].verdicts["miscount_inline"].reason
+    assert engine.verify(samples("b"))[0].verdicts["miscount_inline"].elapsed > 0
