@@ -128,5 +128,56 @@ def test_huge_and_adversarial_inputs_stay_fast_and_correct():
     assert check(many).status is Status.FORMAT_ERROR
     long_reasoning = "<think>" + "step. " * 200_000 + "</think>42"
     assert check(long_reasoning).status is Status.CORRECT
-    lone_brackets = "<think>" + "< " * 100_000 + "<" + " " * 100_000 + "</think>1"
+    lone_brackets = "<think>" + "< " * 100_000 + "<" + " " * 100_000 + "so</think>1"
     assert check(lone_brackets).status is Status.CORRECT
+    comments = "<think>" + "<!--\u200b" * 50_000 + "</think>1"
+    assert check(comments).status is Status.FORMAT_ERROR  # one unclosed comment hides it all
+
+
+# ---------------------------------------------------------------- invisible reasoning or answer (red team)
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "word joiner": "\u2060\u2060",
+    "byte order mark": "\ufeff",
+    "soft hyphen": "\u00ad",
+    "hangul filler": "\u3164",
+    "halfwidth hangul filler": "\uffa0",
+    "braille blank": "\u2800",
+    "markdown rule": "---",
+    "dot": ".",
+    "punctuation lines": "...\n***\n- - -\n",
+    "html comment": "<!-- -->",
+    "html comment with words": "<!-- I did not think at all -->",
+    "unclosed html comment": "<!-- hidden to the end",
+    "zero-width inside the comment opener": "<!\u200b-- hidden -->",
+    "mixed": "\u200b\n<!-- x -->\n---\n\u2800\u3164.",
+}
+
+
+@pytest.mark.parametrize("filler", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_reasoning_is_empty(filler):
+    for completion in (f"<think>{filler}</think>\n\\boxed{{4}}", f"<think>{filler}</think><answer>4</answer>"):
+        verdict = check(completion)
+        assert verdict.status is Status.FORMAT_ERROR and "empty reasoning" in verdict.reason, verdict.reason
+    assert check(f"{filler}</think>4", prefilled="yes").status is Status.FORMAT_ERROR
+
+
+@pytest.mark.parametrize("filler", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_answer_is_no_answer(filler):
+    for completion in (
+        f"<think>reasoning here</think>{filler}",
+        f"<think>reasoning here</think><answer>{filler}</answer>",
+    ):
+        verdict = check(completion)
+        assert verdict.status is Status.NO_ANSWER and verdict.score == 0.0, verdict.reason
+        assert "no final answer" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("reasoning", "answer"),
+    [("2+2=4", "4"), ("\u200b2+2=4\u200b", "\u200b4"), ("<!-- note -->add them", "<!-- -->4"), ("---\nok", "π"),
+     ("加", "四"), ("x", "٤"), ("a < b, so --> done", "x²")],
+)  # fmt: skip
+def test_any_visible_letter_or_digit_is_content(reasoning, answer):
+    assert check(f"<think>{reasoning}</think>{answer}").status is Status.CORRECT
+    assert check(f"<think>{reasoning}</think><answer>{answer}</answer>").status is Status.CORRECT

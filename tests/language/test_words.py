@@ -37,7 +37,7 @@ def test_combining_marks_stay_inside_words():
 @pytest.mark.parametrize(
     "notation",
     ["$x^2 + \\frac{a}{b}$", "$$\\sum_{k} k$$", "\\[ a b c \\]", "\\(abc\\)", "\\begin{align*} ab &= cd \\end{align*}",
-     "```python\nprint('hello world')\n```", "`some code`", "https://example.com/page", "me@example.com",
+     "```python\nimport math\nprint(math.sqrt(total_count))\n```", "`len(items) - 1`", "https://example.com/page", "me@example.com",
      "<think>", "</answer>", "\\frac", "3xyz", "x^2", "a_n", "sin(x)", "x", "y", "α"],
 )  # fmt: skip
 def test_notation_is_no_language(notation):

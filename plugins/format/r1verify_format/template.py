@@ -7,7 +7,8 @@ Rules, in the order they are checked:
    opened it (prefilled), in which case the completion has no ``<think>`` at all; one ``</think>`` after it.
 3. No answer tags inside the reasoning; after ``</think>`` either no answer tags, or exactly one
    ``<answer>...</answer>`` with nothing but whitespace around it (no text before it, none trailing after it).
-4. The reasoning is not empty, and neither is the final answer.
+4. The reasoning is not empty, and neither is the final answer: each has a visible letter or digit
+   (``content.has_content``), so zero-width characters, fillers, ``---`` or an HTML comment are empty.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from r1verify import Status
 
+from .content import has_content
 from .tags import AnswerTags, Tags
 
 
@@ -82,11 +84,11 @@ def parse(completion: str, tags: Tags, *, prefilled: bool, answer_tags: AnswerTa
             return _fail(
                 f"no {tags.open_answer}...{tags.close_answer} block after the reasoning (answer_tags = required)"
             )
-        if not reasoning:
-            return _fail("empty reasoning block")
+        if not has_content(reasoning):
+            return _fail("empty reasoning block (no visible letter or digit)")
         answer = rest.strip()
-        if not answer:
-            return _fail(f"nothing after {tags.close_think}: no final answer", Status.NO_ANSWER)
+        if not has_content(answer):
+            return _fail(f"nothing visible after {tags.close_think}: no final answer", Status.NO_ANSWER)
         return Parsed(Status.CORRECT, reasoning=reasoning, answer=answer)
     if answer_tags == "forbidden":
         return _fail(f"{after[0][0]} tag, but answer_tags = forbidden")
@@ -98,9 +100,9 @@ def parse(completion: str, tags: Tags, *, prefilled: bool, answer_tags: AnswerTa
         return _fail(f"text between {tags.close_think} and {tags.open_answer}")
     if completion[a_end:].strip():
         return _fail(f"trailing text after {tags.close_answer}")
-    if not reasoning:
-        return _fail("empty reasoning block")
+    if not has_content(reasoning):
+        return _fail("empty reasoning block (no visible letter or digit)")
     answer = completion[a_body:a_close].strip()
-    if not answer:
+    if not has_content(answer):
         return _fail(f"empty {tags.open_answer} block: no final answer", Status.NO_ANSWER)
     return Parsed(Status.CORRECT, reasoning=reasoning, answer=answer, answer_tagged=True)

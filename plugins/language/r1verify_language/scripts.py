@@ -9,8 +9,11 @@ target).
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # (first code point, last code point, script); sorted, non-overlapping. Letters outside these ranges are "Other".
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -38,8 +41,11 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x1100, 0x11FF, "Hangul"),
     (0x1200, 0x139F, "Ethiopic"),
     (0x1780, 0x17FF, "Khmer"),
+    (0x1D00, 0x1DBF, "Latin"),  # phonetic extensions: modifier letters such as subscripts
     (0x1E00, 0x1EFF, "Latin"),
     (0x1F00, 0x1FFF, "Greek"),
+    (0x2070, 0x209F, "Latin"),  # superscript and subscript letters (xⁿ, aₖ)
+    (0x2100, 0x214F, "Math"),  # letterlike symbols: ℝ, ℕ, ℓ
     (0x2C00, 0x2C5F, "Other"),
     (0x2C60, 0x2C7F, "Latin"),
     (0x2D00, 0x2D2F, "Georgian"),
@@ -67,9 +73,14 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0xFF66, 0xFF9F, "Kana"),  # half-width katakana
     (0xFFA0, 0xFFDC, "Hangul"),
     (0x1B000, 0x1B16F, "Kana"),
+    (0x1D400, 0x1D7FF, "Math"),  # mathematical alphanumeric symbols: 𝑥, 𝐀
     (0x20000, 0x3134F, "Han"),
 )
 _STARTS = [r[0] for r in _RANGES]
+
+NOTATION_SCRIPTS = ("Latin", "Greek", "Math")
+"""Scripts that math and code are written in: their letters can be variables and names, not words. ``Math`` are
+letter-like symbols (ℝ, 𝑥), never a word of any language."""
 
 CHARACTER_SCRIPTS = frozenset({"Han", "Kana"})
 """Scripts written without spaces between words, where every character counts as one word."""
@@ -139,3 +150,29 @@ def scripts_of_language(language: str) -> frozenset[str]:
     found = {s for s, lang in SCRIPT_LANGUAGE.items() if lang == language}
     found |= {s for s, langs in _SCRIPT_CANDIDATES.items() if language in langs}
     return frozenset(found)
+
+
+def _class_body(codes: list[int]) -> str:
+    """A regex character class body matching exactly the code points ``codes`` (sorted), as ranges."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+@cache
+def mark_class() -> str:
+    """A regex character class body with every combining mark (Mn, Mc, Me): Indic vowel signs and the like."""
+    return _class_body([c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")])
+
+
+@cache
+def letters_of(*scripts: str) -> str:
+    """A regex character class body with every letter of the given scripts."""
+    wanted = set(scripts)
+    return _class_body(
+        [c for first, last, script in _RANGES if script in wanted for c in range(first, last + 1) if chr(c).isalpha()]
+    )
