@@ -33,7 +33,7 @@ EQUAL = [
     ("4:30 p.m.", "4:30 \\text{ p.m.}", "time of day"),
     # percentages
     ("50\\%", "50", "percent vs number"),
-    ("0.5", "50\\%", "percent vs fraction"),
+    ("50", "50\\%", "number vs percent"),
     ("25\\%", "25 percent", "percent word"),
     # thousands separators
     ("7425000", "7,425,000", "commas"),
@@ -78,6 +78,7 @@ DIFFERENT = [
     ("2", "x = 3", "equation value"),
     ("10", "10x", "a variable is not a unit"),
     ("50\\%", "5", "percent"),
+    ("0.5", "50\\%", "a percentage is the number before its sign, not a fraction"),
     ("12\\frac{3}{5}", "\\frac{36}{5}", "mixed number is not a product"),
     ("4:30 p.m.", "4:30 \\text{ a.m.}", "time of day"),
     ("\\text{east}", "\\text{west}", "words"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .normalize import choice_letter, is_literal, is_multi_valued, normalize, plain_text, split_assignment
+from .normalize import choice_letter, is_literal, is_multi_valued, plain_text, read, split_assignment
 from .numbers import Exact, exact_number
+from .shape import marks, words
+from .units import Unit
 
 Kind = Literal["latex", "text"]
 """``latex``: the content of a box, a math environment or a reference; ``text``: prose that may contain
@@ -23,14 +26,35 @@ class Answer:
     value: str
     exact: Exact | None
     literal: bool
+    unit: Unit | None
+    """The unit the answer ends with (``5 \\text{ cm}``), set aside from ``norm``."""
+    multiplier: int
+    """A multiplier word after the value (``4 million``): 1 if none."""
+    scaled: bool
+    """``norm`` is the plain number already multiplied by ``multiplier``."""
     parsed: Any = field(default=None, repr=False)
     """math-verify's parse, filled in lazily by :mod:`r1verify_math.symbolic`."""
+    _marks: frozenset[str] | None = field(default=None, repr=False)
+    _words: tuple[str, ...] | None = field(default=None, repr=False)
 
     @classmethod
     def read(cls, raw: str, kind: Kind = "latex") -> Answer:
-        norm = normalize(raw)
-        variable, value = split_assignment(norm)
-        return cls(raw, kind, norm, variable, value, exact_number(value), is_literal(norm))
+        """The answer ``raw`` (read once per process for recent answers: extraction and grading share it)."""
+        return _read(raw, kind)
+
+    @property
+    def marks(self) -> frozenset[str]:
+        """Connectives, relations and other marks besides the value (:func:`r1verify_math.shape.marks`)."""
+        if self._marks is None:
+            self._marks = marks(self.raw)
+        return self._marks
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Text that is not a unit (:func:`r1verify_math.shape.words`)."""
+        if self._words is None:
+            self._words = words(self.raw, prose=self.kind == "text")
+        return self._words
 
     def letter(self, *, strict: bool) -> str | None:
         """The multiple-choice letter this answer names, if it reads as one."""
@@ -50,3 +74,21 @@ class Answer:
         if letter is not None:
             return ("letter", letter)
         return ("text", self.value.casefold() if self.literal else self.value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(raw: str, kind: Kind) -> Answer:
+    reading = read(raw)
+    variable, value = split_assignment(reading.norm)
+    return Answer(
+        raw,
+        kind,
+        reading.norm,
+        variable,
+        value,
+        exact_number(value),
+        is_literal(reading.norm),
+        reading.unit,
+        reading.multiplier,
+        reading.scaled,
+    )

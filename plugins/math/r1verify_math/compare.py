@@ -22,6 +22,10 @@ def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
         return pred.letter(strict=False) == letter, "choice"
     if pred.norm == gold.norm:
         return True, "string"
+    if gold.literal and not pred.literal:
+        return False, "string"  # a text reference ("east") is compared as text, never as a product of symbols
+    if _is_set(pred.norm) and _is_tuple(gold.norm):
+        return False, "string"  # a set is unordered: not an ordered pair, a tuple or an interval
     if not (pred.variable and gold.variable and pred.variable != gold.variable):
         # "x = 2" is 2 unless both sides name different variables
         if pred.value == gold.value:
@@ -33,6 +37,14 @@ def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
     if not symbolic.parsed(gold):
         return None, "unparsed"
     return symbolic.equal(gold, pred), "symbolic"
+
+
+def _is_set(norm: str) -> bool:
+    return norm.startswith("\\{")  # a bare {1,3} is a LaTeX group: the list 1, 3
+
+
+def _is_tuple(norm: str) -> bool:
+    return norm[:1] in ("(", "[") and norm[-1:] in (")", "]") and "," in norm
 
 
 def matches(pred: Answer, golds: Sequence[Answer]) -> tuple[bool | None, Path]:

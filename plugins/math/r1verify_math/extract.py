@@ -6,6 +6,8 @@
 3. Each answer is split on "or" ("either 2 or 3"), capped at ``max_answer_chars``, and answers that read the
    same (``1/2``, ``0.5``) are merged. More than one distinct answer left is a hedge; the verifier's ``hedging``
    policy decides what that earns.
+4. Other statements of the answer (answer phrases besides the boxes, self-corrections after the last answer,
+   see :mod:`r1verify_math.statements`) are kept beside the answers: the grader checks that they agree.
 
 Pure string work, linear in the completion: it also runs in the calling process to build cache keys.
 """
@@ -17,16 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .answer import Answer, Kind
-from .latex import balanced, boxed_contents, math_spans, split_alternatives
+from .folding import strip_format
+from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from .options import MathOptions
+from .statements import stated_values
 
 MAX_ANSWERS = 16
 """At most this many distinct answers are kept (the last ones); more is reported as a hedge by itself."""
 
 _BLANK = re.compile(r"\\[hv]?phantom\s*\{[^{}]*\}|(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|\s+")
 _ANSWER_IS = re.compile(
-    r"(?:\b(?:(?:the|my|our)\s+)?(?:(?:correct|final|right)\s+)?answer\s+is\b|\bfinal\s+answer\s*[:：]"
-    r"|^[ \t>*#]*answer\s*[:：]|^[ \t]*A\s*:)[ \t*:]*(?P<answer>[^\n]*)",
+    r"(?:\b(?:(?:the|my|our)\s+)?(?:(?:correct|final|right)\s+)?answer\s+is\b|\bfinal\s+answer\s*[*_]*\s*[:：]"
+    r"|^[ \t>*#_]*answer\s*[*_]*\s*[:：]|^[ \t]*A\s*:)[ \t*_:]*(?P<answer>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
 _ANSWER_PREFIX = re.compile(
@@ -48,6 +52,9 @@ class Extraction:
     ``only_in_reasoning`` (a box before it, none after), ``not_found``; "" when ``answers`` is set."""
     overflow: bool = False
     """More than :data:`MAX_ANSWERS` distinct answers were given (only the last ones are kept)."""
+    statements: tuple[str, ...] = ()
+    """Other values the final answer states (:mod:`r1verify_math.statements`): answer phrases besides the
+    boxes, self-corrections after the last answer. They must agree with ``answers``."""
 
     @property
     def kind(self) -> Kind:
@@ -59,6 +66,7 @@ def extract(completion: str, options: MathOptions) -> Extraction:
     reasoning, final = _split(completion, options)
     if final is None:
         return Extraction(problem="no_delimiter")
+    final = strip_format(final)  # zero-width and other invisible characters never belong to an answer
     if not final.strip():
         return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "empty")
     source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
@@ -75,7 +83,19 @@ def extract(completion: str, options: MathOptions) -> Extraction:
     parts = [p for answer in distinct[-MAX_ANSWERS:] for p in split_alternatives(answer.strip()[:limit])]
     answers = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(source)).key)
     overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
-    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow)
+    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, _statements(final, source, distinct))
+
+
+def _statements(final: str, source: str, answers: list[str]) -> tuple[str, ...]:
+    """The values :mod:`r1verify_math.statements` finds besides the graded answers (anchored sources only)."""
+    if source == "boxed":
+        end = last_box_end(final)
+    elif source in _ANCHORED:
+        end = final.rfind(answers[-1]) + len(answers[-1])
+    else:
+        return ()  # last_math and last_line guess where the answer is; there is nothing to check against
+    phrases = [p for name, find in _ANCHORED.items() if name != source for p in find(final)]
+    return stated_values(phrases, final[end:])
 
 
 def _kind(source: str) -> Kind:
@@ -109,12 +129,50 @@ def _last_distinct(items: list[str], key: Callable[[str], object] = lambda s: s)
 
 def _answer_is(text: str) -> list[str]:
     out = []
-    for m in _ANSWER_IS.finditer(text):
+    for m in _answer_phrases(text):
         answer = m.group("answer")
         while (prefix := _ANSWER_PREFIX.match(answer)) and prefix.end():  # "Final Answer: The final answer is 5"
             answer = answer[prefix.end() :]
         out.append(_SENTENCE_END.split(answer, 1)[0].strip(" \t*"))
     return out
+
+
+def _answer_phrases(text: str) -> list[re.Match]:
+    """``_ANSWER_IS.finditer(text)``, run only on the lines where it can match (each with the line before it,
+    for phrases broken across lines): a long reasoning is scanned with cheap literal searches."""
+    out: list[re.Match] = []
+    done = 0
+    for first, last in _answer_candidates(text):
+        if last <= done:
+            continue
+        line = text.rfind("\n", 0, first) + 1
+        start = max(done, text.rfind("\n", 0, max(line - 1, 0)) + 1 if line else 0)
+        end = text.find("\n", last)
+        for m in _ANSWER_IS.finditer(text, start, len(text) if end < 0 else end):
+            if m.start() >= done:
+                out.append(m)
+                done = m.end()
+        done = max(done, last)
+    return out
+
+
+def _answer_candidates(text: str) -> list[tuple[int, int]]:
+    """Where ``_ANSWER_IS`` can match: each "answer" (any case), and each "A:" that starts a line."""
+    found = []
+    lower = text.lower()
+    i = lower.find("answer")
+    while i >= 0:
+        found.append((i, i + 6))
+        i = lower.find("answer", i + 6)
+    j = text.find(":")
+    while j >= 0:
+        k = j - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k >= 0 and text[k] == "A" and not text[text.rfind("\n", 0, k) + 1 : k].strip(" \t"):
+            found.append((k, j + 1))
+        j = text.find(":", j + 1)
+    return sorted(found)
 
 
 def _gsm8k(text: str) -> list[str]:
@@ -130,6 +188,7 @@ def _last_line(text: str) -> list[str]:
     return [text.strip().rpartition("\n")[2]]
 
 
+_ANCHORED: dict[str, Callable[[str], list[str]]] = {"answer_is": _answer_is, "gsm8k": _gsm8k}
 FALLBACKS: dict[str, Callable[[str], list[str]]] = {
     "answer_is": _answer_is,
     "gsm8k": _gsm8k,

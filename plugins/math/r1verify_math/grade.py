@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 from r1verify import Verdict
 
+from . import symbolic
 from .answer import Answer
 from .compare import matches
 from .extract import MAX_ANSWERS, Extraction
 from .latex import max_depth
 from .normalize import qualifier
 from .options import MathOptions
+from .shape import reference_words, unexpected_marks
+from .units import describe
 
 _SHOWN = 80
 MAX_NESTING = 16
@@ -28,17 +31,19 @@ def grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions)
     common = {"source": extraction.source}
     if options.hedging == "last":
         answers = answers[-1:]
-    elif extraction.overflow or (len(answers) > 1 and options.hedging == "reject"):
-        count = f"more than {MAX_ANSWERS}" if extraction.overflow else str(len(answers))
-        return Verdict.wrong(
-            f"hedged: the final answer gives {count} different answers ({_list(answers)}); "
-            f"hedging={options.hedging} does not reward that",
-            hedged=True,
-            answers=[_short(a.raw) for a in answers],
-            **common,
-        )
+    else:
+        answers += _disagreeing(extraction.statements, answers)  # "\boxed{4}. The final answer is 3."
+        if extraction.overflow or (len(answers) > 1 and options.hedging == "reject"):
+            count = f"more than {MAX_ANSWERS}" if extraction.overflow else str(len(answers))
+            return Verdict.wrong(
+                f"hedged: the final answer gives {count} different answers ({_list(answers)}); "
+                f"hedging={options.hedging} does not reward that",
+                hedged=True,
+                answers=[_short(a.raw) for a in answers],
+                **common,
+            )
     for answer in answers:
-        if problem := _unparsable(answer, extraction.source, options):
+        if problem := _unparsable(answer, extraction.source, options) or _not_one_value(answer, golds, extraction):
             return Verdict.wrong(problem, answer=_short(answer.raw), **common)
     results = [(answer, *matches(answer, golds)) for answer in answers]
     if len(answers) > 1:
@@ -62,9 +67,23 @@ def grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions)
         )
     answer, _, path = results[-1]
     return Verdict.correct(
-        f"{_short(answer.raw)!r} matches {_list(golds)} ({path} comparison)", answer=_short(answer.raw), path=path,
+        f"{_short(answer.raw)!r} matches {_list(golds)} ({path} comparison)",
+        answer=_short(answer.raw),
+        path=path,
         **common,
     )
+
+
+def _disagreeing(statements: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
+    """The stated values (:mod:`r1verify_math.statements`) that are none of ``answers``: more answers."""
+    keys = {a.key for a in answers}
+    out = []
+    for statement in statements:
+        stated = Answer.read(statement, "text")
+        if stated.key not in keys and matches(stated, answers)[0] is False:
+            keys.add(stated.key)
+            out.append(stated)
+    return out
 
 
 def _unparsable(answer: Answer, source: str, options: MathOptions) -> str | None:
@@ -77,6 +96,33 @@ def _unparsable(answer: Answer, source: str, options: MathOptions) -> str | None
     if word:
         return f"the answer qualifies itself in words ({word!r}); a final answer states one value"
     return None
+
+
+def _not_one_value(answer: Answer, golds: Sequence[Answer], extraction: Extraction) -> str | None:
+    """Why an answer is more than one value in the shape its reference has, if it is: marks the reference
+    does not have (``3 \\lor 4``), words that are not units (``4 \\text{ (doubtful)}``), a multiplier it cannot
+    apply, a unit other than the reference's, a false equation (``3 = 4``). A multiple-choice reference is
+    left to the letter comparison."""
+    if any(g.letter(strict=True) for g in golds):
+        return None
+    extra_marks = unexpected_marks(answer.marks, frozenset().union(*(g.marks for g in golds)))
+    if extra_marks:
+        return f"the answer is not a single value: it contains {' and '.join(extra_marks)}, the reference does not"
+    if answer.multiplier != 1 and not answer.scaled:
+        return f"the multiplier x{answer.multiplier} follows a value that is not a plain number; write the number"
+    units = [g.unit for g in golds]
+    if answer.unit and all(units) and answer.unit not in units:
+        return f"the answer is in {describe(answer.unit)}, the reference in {describe(units[0])}"  # type: ignore[arg-type]
+    if extraction.source == "last_line":
+        return None  # a last line is prose that may hold a whole derivation, not an answer
+    if any(g.literal for g in golds):
+        return None  # a text reference ("east") is compared as text
+    allowed = frozenset().union(*(reference_words(g.raw) for g in golds))
+    extra_words = [w for w in answer.words if w not in allowed]
+    if extra_words:
+        shown = ", ".join(repr(w) for w in dict.fromkeys(extra_words))
+        return f"the answer contains text that is not a unit ({shown}); a final answer states one value"
+    return symbolic.inconsistent_relation(answer)
 
 
 def _short(text: str) -> str:

@@ -25,8 +25,15 @@ _BRACE_TOKENS = re.compile(r"\\.|[{}]", re.DOTALL)  # an escape (\{, \}, \\) is 
 _BARE_BOX_ARG = re.compile(r"[^\s$]+")
 _MATH_TOKENS = re.compile(r"\\\$|\$\$|\$|\\\[|\\\]|\\\(|\\\)")
 _CLOSER = {"$$": "$$", "$": "$", "\\[": "\\]", "\\(": "\\)"}
-_TEXT_WRAPPER = re.compile(r"\\(?:text|textrm|textbf|textit|textnormal|mbox|mathrm|mathbf|mathit)\s*\{([^{}]*)\}")
+TEXT_MACROS = (
+    "text|textrm|textsf|texttt|textsc|textup|textsl|textbf|textit|textmd|textnormal|emph|mbox|hbox|operatorname"
+)
+"""Macros whose argument is text: every letter in them is a word."""
+FONT_MACROS = "mathrm|mathsf|mathtt|mathit|mathbf|mathnormal"
+"""Math-font macros: one letter in them is a symbol (``\\mathrm{e}``), several are a word (``\\mathrm{cm}``)."""
+_TEXT_WRAPPER = re.compile(rf"\\(?:{TEXT_MACROS}|{FONT_MACROS})\s*\{{([^{{}}]*)\}}")
 _OR = re.compile(r"(?<![A-Za-z\\])(?:or|OR)(?![A-Za-z])")
+_RELATION = re.compile(r"\\approx(?![A-Za-z])|≈|(?<![<>!:=\\])=(?!=)")
 _EITHER = re.compile(r"^\s*(?:either|Either)(?![A-Za-z])\s*")
 
 
@@ -68,6 +75,21 @@ def boxed_contents(text: str) -> list[str]:
     return out
 
 
+def last_box_end(text: str) -> int:
+    """The index just after the last ``\\boxed{...}`` / ``\\fbox{...}`` of ``text`` that closes (0 if none)."""
+    starts = [m.end() for m in _BOX.finditer(text)]
+    for start in reversed(starts):
+        if start < len(text) and text[start] == "{":
+            depth = 0
+            for m in _BRACE_TOKENS.finditer(text, start):
+                depth += 1 if m.group() == "{" else -1 if m.group() == "}" else 0
+                if depth == 0:
+                    return m.end()
+        elif bare := _BARE_BOX_ARG.match(text, start):
+            return bare.end()
+    return 0
+
+
 def math_spans(text: str) -> list[str]:
     """Contents of ``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]`` in order (escaped ``\\$`` ignored)."""
     out = []
@@ -86,7 +108,8 @@ def math_spans(text: str) -> list[str]:
 
 
 def unwrap_text(text: str) -> str:
-    """``\\text{east}`` -> ``east`` (and ``\\mbox``, ``\\textbf``, ``\\mathrm``, ...), innermost groups first."""
+    """``\\text{east}`` -> ``east`` (every macro of :data:`TEXT_MACROS` and :data:`FONT_MACROS`), innermost
+    groups first."""
     for _ in range(4):
         unwrapped = _TEXT_WRAPPER.sub(r"\1", text)
         if unwrapped == text:
@@ -117,6 +140,19 @@ def split_alternatives(answer: str) -> list[str]:
     parts = [_EITHER.sub("", p).strip(" \t\n,;:") for p in parts]
     parts = [p for p in parts if p]
     return parts or [answer]
+
+
+def relation_sides(text: str) -> list[tuple[str, bool]]:
+    """The sides of a chain of ``=`` and ``\\approx`` outside every brace group, each with whether it follows an
+    ``\\approx``: ``x = 2+1 \\approx 3.1`` -> ``[("x ", False), (" 2+1 ", False), (" 3.1", True)]``. ``\\le``,
+    ``<=``, ``:=`` and ``==`` do not split."""
+    sides, last, approximate = [], 0, False
+    for m in _RELATION.finditer(text):
+        if _depth(text, m.start()) == 0:
+            sides.append((text[last : m.start()], approximate))
+            last, approximate = m.end(), m.group() != "="
+    sides.append((text[last:], approximate))
+    return sides
 
 
 def balanced(text: str) -> bool:

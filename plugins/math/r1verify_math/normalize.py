@@ -1,33 +1,30 @@
 """Canonical text of an answer, for the cheap comparisons that run before any symbolic work.
 
 ``normalize`` only removes what never changes a value: math delimiters, ``\\left``/``\\right``, spacing,
-``\\dfrac``/``\\tfrac``, degree signs, ``\\text{}`` wrappers, unit words after a number, thousands separators.
+``\\dfrac``/``\\tfrac``, degree signs, ``\\text{}`` wrappers, thousands separators, and the units that end an
+answer (kept aside, see :mod:`r1verify_math.units`); a multiplier word scales the number before it
+(``4 million`` is ``4000000``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .folding import fold, join_spelled, strip_format
 from .latex import unwrap_text
+from .numbers import exact_number, format_number
+from .units import Unit, split_tail
 
-_UNIT_WORDS = (
-    r"cm|centimeters?|mm|millimeters?|km|kilometers?|meters?|metres?|inch(?:es)?|feet|foot|ft|yards?|yd|miles?|"
-    r"mph|kph|units?|square\s+units|sq\s+units|degrees?|dollars?|cents?|hours?|hrs?|minutes?|mins?|seconds?|secs?|"
-    r"days?|weeks?|months?|years?|kg|grams?|kilograms?|pounds?|lbs?|liters?|litres?|ml|gallons?|ounces?|oz|"
-    r"people|persons?|students?|points?|ways|times"
-)
 _DELIMITERS = re.compile(r"\\\(|\\\)|\\\[|\\\]")
 _SIZING = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![A-Za-z])")
-_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\displaystyle(?![A-Za-z])")
+SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|~|\\displaystyle(?![A-Za-z])")
 _TIME = re.compile(r"(\d{1,2}:\d{2})\s*(?:\\text\s*\{\s*)?([AaPp])\.?\s*(?:[Mm]\.?)?\s*\.?\}?")
 _THIN_THOUSANDS = re.compile(r",\s*\\!\s*")
 _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ(?![A-Za-z])|°|\\degree(?![A-Za-z])")
-_TEXT_UNIT = re.compile(  # "5\text{ cm}", at most three words and never a phrase like "\text{ is not it}"
-    r"(?<=[\d}])\s*\\(?:text|textrm|mbox|mathrm)\s*\{\s*(?![^}]*\b(?:and|or|not|no|never|but|except|is)\b)"
-    r"[A-Za-z][A-Za-z.]*(?:\s+[A-Za-z][A-Za-z.]*){0,2}\s*\}(?:\s*\^\s*\{?\d\}?)?"
+_PERCENT_WORD = re.compile(
+    r"(?<=[\d}])\s*(?:\\[A-Za-z]+\s*\{\s*)?(?:percent(?:age)?|per\s*cent|pct)\s*\}?\s*\.?\s*$", re.IGNORECASE
 )
-_BARE_UNIT = re.compile(rf"(?<=\d)\s*(?:{_UNIT_WORDS})(?:\s*\^\s*\{{?[23]\}}?)?\s*\.?\s*$", re.IGNORECASE)
-_PERCENT_WORD = re.compile(r"(?<=\d)\s*(?:percent|per\s*cent)\s*$", re.IGNORECASE)
 _AND = re.compile(r"\s+and\s+|\\text\{\s*and\s*\}")
 _FRAC_SHORT = re.compile(r"\\frac\s*(\d)\s*(\d)|\\frac\s*(\d)\s*(?=\{)|\\frac\s*(\{[^{}]*\})\s*(\d)")
 _SQRT_SHORT = re.compile(r"\\sqrt\s*(\d)")
@@ -35,13 +32,33 @@ _THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:\\?%)?")
 _ASSIGNMENT = re.compile(r"^([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|\\[A-Za-z]+)(?:=|\\in(?![A-Za-z]))(?!.*=)")
 _LITERAL = re.compile(r"[A-Za-z][A-Za-z' -]*|\d{1,2}:\d{2}(?:[ap]m)?")
 _LETTER = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])(?=$|[\s.:)]))")
-_OTHER_LETTER = re.compile(r"(?<![A-Za-z\\])\(?[A-Z]\)?(?![A-Za-z])")
+_OTHER_LETTER = re.compile(
+    r"(?<![A-Za-z\\])(?:\(?[A-Z]\)?(?![A-Za-z])|\(\s*[a-z]\s*\)|[a-z](?=\s*(?:$|[),;./&\]]|\s\(?[A-Za-z]\)?(?![A-Za-z]))))"
+)
 _QUALIFIER = re.compile(
-    r"(?<![\\A-Za-z])(not|no|never|unless|except|maybe|perhaps|possibly|probably|wrong|incorrect)(?![A-Za-z])",
+    r"(?<![\\A-Za-z])(not|no|never|unless|except|maybe|perhaps|possibly|probably|wrong|incorrect|[a-z]+n['’]t)(?![A-Za-z])",
     re.IGNORECASE,
 )
 _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
+
+
+def time_of_day(text: str) -> str:
+    """``4:30 \\text{ p.m.}`` -> ``4:30pm``."""
+    return _TIME.sub(lambda m: f"{m.group(1)}{m.group(2).lower()}m", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """An answer's canonical text and what ``normalize`` set aside to get it."""
+
+    norm: str
+    unit: Unit | None = None
+    """The unit the answer ends with (``\\$5`` is in dollars, ``30^\\circ`` in degrees), if any."""
+    multiplier: int = 1
+    """The multiplier word after the value (``4 million``), 1 if none."""
+    scaled: bool = False
+    """Whether ``norm`` is the number already multiplied by ``multiplier`` (only plain numbers can be)."""
 
 
 def _frac_short(m: re.Match) -> str:
@@ -54,25 +71,40 @@ def _frac_short(m: re.Match) -> str:
 
 def normalize(answer: str) -> str:
     """The canonical form of an answer: equal canonical forms mean equal answers."""
-    s = answer.strip().replace("\\$", "").replace("$", "")
+    return read(answer).norm
+
+
+def read(answer: str) -> Reading:
+    """The canonical form of an answer, with its unit and multiplier set aside."""
+    s = strip_format(answer).strip()
+    dollars = "\\$" in s
+    s = s.replace("\\$", "").replace("$", "")
     s = _DELIMITERS.sub("", s)
     s = _THIN_THOUSANDS.sub(",", s)  # 10,\!080 (MATH's thousands separator)
-    s = _TIME.sub(lambda m: f"{m.group(1)}{m.group(2).lower()}m", s)  # 4:30 \text{ p.m.}
+    s = time_of_day(s)  # 4:30 \text{ p.m.}
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("{,}", ",")
     s = _SIZING.sub("", s)
-    s = _SPACING.sub(" ", s)
+    s = SPACING.sub(" ", s)
+    degrees = _DEGREES.search(s) is not None
     s = _DEGREES.sub("", s)
-    s = _TEXT_UNIT.sub("", s)
+    s = _PERCENT_WORD.sub("%", s)
+    s, tail = split_tail(s)
     s = _AND.sub(",", s)
     s = unwrap_text(s).strip()
-    s = _PERCENT_WORD.sub("%", s)
-    s = _BARE_UNIT.sub("", s)
     s = _FRAC_SHORT.sub(_frac_short, s)
     s = _SQRT_SHORT.sub(r"\\sqrt{\1}", s)
     if _THOUSANDS.fullmatch(s):  # "7,425,000" but not the list "32, 349"
         s = s.replace(",", "")
     s = "".join(s.split()).replace("\\%", "%")
-    return s.rstrip("\\").rstrip(".")
+    norm = s.rstrip("\\").rstrip(".")
+    unit = tail.unit if tail else None
+    if unit is None and (dollars or degrees):
+        unit = (("dollar", 1),) if dollars else (("deg", 1),)
+    multiplier = tail.multiplier if tail else 1
+    scaled = False
+    if multiplier != 1 and (number := exact_number(norm)) is not None and not number.percent:
+        norm, scaled = format_number(number.value * multiplier), True
+    return Reading(norm, unit, multiplier, scaled)
 
 
 def split_assignment(norm: str) -> tuple[str, str]:
@@ -98,9 +130,11 @@ def choice_letter(text: str, *, strict: bool) -> str | None:
     """The multiple-choice letter that :func:`plain_text` ``text`` names, if it names exactly one.
 
     ``strict`` (a reference): ``C``, ``(C)``, ``(C) option text``. Otherwise (a model's answer) also ``c``,
-    ``C.``, ``C: 42``, ``(c) 42``. An answer that names a second letter (``(A) and (B)``, ``D, not A``) names
-    none.
+    ``C.``, ``C: 42``, ``(c) 42``. An answer that names a second letter names none: ``(A) and (B)``,
+    ``D, not A``, and in lower case too (``C d``, ``(C) (d)``, ``C (also d)``), though a lower-case letter
+    followed by a word (``C) a circle``) is read as text.
     """
+    text = fold(text)
     m = _LETTER.match(text)
     if not m:
         return None
@@ -120,7 +154,8 @@ def qualifier(answer: str) -> str | None:
     """
     if not any(ch.isdigit() for ch in answer):
         return None
-    m = _QUALIFIER.search(plain_text(answer))
+    text = join_spelled(fold(plain_text(answer)))
+    m = _QUALIFIER.search(text)
     return m.group(1) if m else None
 
 

@@ -1,5 +1,9 @@
 """Exact numbers: integers, decimals, fractions, mixed numbers and percentages, compared as rationals.
 
+A percentage compares as the number written before its sign: ``25\\%`` is 25 next to ``25`` or ``25\\%``, and is
+not ``0.25``. (Datasets write the answer to a percent question as ``25\\%`` or as a bare ``25``; reading
+``25\\%`` as 0.25 as well would accept both ``500\\%`` and ``5\\%`` for ``5\\%``.)
+
 When both sides are plain numbers the comparison is decided here, without sympy and without the rounding that
 makes math-verify call ``1/2004!`` and ``1/2006!`` equal. A decimal matches a fraction the way math-verify's
 ``float_rounding=6`` does (``0.333333`` is ``1/3``), but never merely because both round to zero.
@@ -71,10 +75,12 @@ def numbers_close(a: Fraction, b: Fraction, *, decimal: bool) -> bool:
 
 
 def exact_equal(a: Exact, b: Exact) -> bool:
-    """Whether two exact numbers are the same answer; ``50%`` matches both ``50`` and ``0.5``."""
-    decimal = a.decimal or b.decimal
-    return any(numbers_close(x, y, decimal=decimal) for x in _readings(a) for y in _readings(b))
+    """Whether two exact numbers are the same answer (a percentage as the number before its sign)."""
+    return numbers_close(a.value, b.value, decimal=a.decimal or b.decimal)
 
 
-def _readings(number: Exact) -> tuple[Fraction, ...]:
-    return (number.value, number.value / 100) if number.percent else (number.value,)
+def format_number(value: Fraction) -> str:
+    """A rational as :func:`exact_number` reads it back: ``4000000``, ``-9/2``."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"

@@ -4,7 +4,8 @@ math-verify compares numbers with ``(a - b).evalf(chop=True) == 0``, which calls
 (``1/2004!`` and ``1/2006!``, ``10^{-20}`` and ``10^{-21}``), and it tries ``simplify`` before giving up on
 two different numbers (seconds for ``\\sqrt{34} + 3\\sqrt{10}`` vs 28). Here rationals compare exactly, a decimal
 compares with :func:`r1verify_math.numbers.numbers_close`, and anything else (radicals, pi, e) to 50
-significant digits, relative. Infinities are equal only to themselves.
+significant digits, relative, and then exactly: two exact closed forms are equal only when sympy shows their
+difference is zero (``\\pi + 10^{-40}`` is not ``\\pi``). Infinities are equal only to themselves.
 """
 
 from __future__ import annotations
@@ -33,35 +34,34 @@ def numbers(gold: Any, pred: Any) -> tuple[Any, Any] | None:
         gold = gold.rhs
     if pred_eq and isinstance(pred.lhs, Symbol):
         pred = pred.rhs
-    if _is_number(gold) and _is_number(pred):
+    if is_number(gold) and is_number(pred):
         return gold, pred
     return None
 
 
 def same_number(a: Any, b: Any) -> bool:
-    """Whether two numbers from :func:`numbers` are equal; ``50\\%`` may also read as 50."""
+    """Whether two numbers from :func:`numbers` are equal (a percentage as the number before its sign)."""
     try:
-        return any(_close(x, y) for x in _readings(a) for y in _readings(b))
+        return _close(_reading(a), _reading(b))
     except (TypeError, ValueError, ArithmeticError):
         return False  # a number that cannot be evaluated cannot be shown equal
 
 
-def _is_number(expr: Any) -> bool:
+def is_number(expr: Any) -> bool:
+    """Whether a parsed expression is a number: no variables, not a matrix, not a set or relation."""
     from sympy import Expr
     from sympy.matrices.expressions import MatrixExpr
 
     return isinstance(expr, Expr) and not isinstance(expr, MatrixExpr) and not expr.free_symbols
 
 
-def _readings(expr: Any) -> list[Any]:
-    """A number, and for a percentage (``50\\%``) also the number before the percent sign."""
+def _reading(expr: Any) -> Any:
+    """The number, or for a percentage (``50\\%``) the number before the percent sign (as in
+    :mod:`r1verify_math.numbers`)."""
     from math_verify.grader import get_pct_val
 
-    readings = [expr.doit()]
     base = get_pct_val(expr)
-    if base is not None:
-        readings.append(base)
-    return readings
+    return expr.doit() if base is None else base
 
 
 def _close(x: Any, y: Any) -> bool:
@@ -76,10 +76,28 @@ def _close(x: Any, y: Any) -> bool:
         a, b = _fraction(x), _fraction(y)
         if decimal or (x.is_Rational and y.is_Rational):
             return numbers_close(a, b, decimal=decimal)
-        return abs(a - b) <= _EXACT_TOLERANCE * max(abs(a), abs(b))  # radicals, pi: 50 digits agree
-    tolerance = RELATIVE_TOLERANCE if decimal else _EXACT_TOLERANCE  # complex numbers
-    difference = abs(complex((x - y).evalf(_DIGITS)))
-    return difference <= float(tolerance) * max(abs(complex(x.evalf(_DIGITS))), abs(complex(y.evalf(_DIGITS))))
+        close = abs(a - b) <= _EXACT_TOLERANCE * max(abs(a), abs(b))  # radicals, pi: 30 digits agree
+    else:
+        tolerance = RELATIVE_TOLERANCE if decimal else _EXACT_TOLERANCE  # complex numbers
+        difference = abs(complex((x - y).evalf(_DIGITS)))
+        scale = max(abs(complex(x.evalf(_DIGITS))), abs(complex(y.evalf(_DIGITS))))
+        close = difference <= float(tolerance) * scale
+    return close and (decimal or _exactly_equal(x, y))
+
+
+def _exactly_equal(x: Any, y: Any) -> bool:
+    """Whether two exact closed forms that agree to 30 digits are equal: their difference must be zero, not
+    merely tiny (``\\pi + 10^{-40}`` is not ``\\pi``). Decided by sympy when it can; otherwise the difference
+    must evaluate to zero at 50 digits."""
+    from sympy import expand
+
+    difference = expand(x - y)
+    if difference == 0:
+        return True
+    zero = difference.is_zero
+    if zero is not None:
+        return bool(zero)
+    return abs(complex(difference.evalf(_DIGITS))) == 0
 
 
 def _fraction(x: Any) -> Fraction:

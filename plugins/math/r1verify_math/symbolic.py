@@ -14,9 +14,11 @@ from types import ModuleType
 from typing import Any
 
 from .answer import Answer
-from .numeric import numbers, same_number
+from .latex import relation_sides
+from .numeric import is_number, numbers, same_number
 
 _DELIMITED = re.compile(r"\$|\\\(|\\\[")
+_DECIMALS = re.compile(r"\.(\d+)\s*$")
 _LATEX_MARKERS = re.compile(r"[\\^_{}]")
 _filter_installed = False
 
@@ -55,6 +57,48 @@ def equal(gold: Answer, pred: Answer) -> bool:
     return any(_equal(verify, g, p) for g in parsed(gold) for p in parsed(pred))
 
 
+def inconsistent_relation(answer: Answer) -> str | None:
+    """Why an answer written as a chain of ``=`` and ``\\approx`` is not one value, if it is not.
+
+    Every side that is a number must equal every other (``3 = 4``, ``2 + 2 = 5``, ``x = 3 = 4``, ``3 = x = 4``
+    are false; ``5 \\times 8 = 40`` and ``x = 2 + 1 = 3`` are fine), and a side after ``\\approx`` must be close
+    to them: less than one unit in its last written digit or 1% away (``\\frac{\\sqrt3}{3} \\approx 0.577`` is
+    fine, ``4 \\approx 3`` is not). A plain assignment (``x = 3``) is not looked at.
+    """
+    if "=" not in answer.value and "\\approx" not in answer.norm and "≈" not in answer.norm:
+        return None
+    sides = relation_sides(answer.raw)
+    if len(sides) < 2:
+        return None
+    values = [(_number(side), side, approximate) for side, approximate in sides]
+    exact = [value for value, _, approximate in values if value is not None and not approximate]
+    for value in exact[1:]:
+        if not same_number(exact[0], value):
+            return "the answer is a false equation: two of its sides are different numbers"
+    for value, side, approximate in values:
+        if approximate and value is not None and exact and not _roughly(exact[0], value, side):
+            return f"the answer is not one value: {side.strip()!r} is not an approximation of its other side"
+    return None
+
+
+def _number(side: str) -> Any | None:
+    if not side.strip():
+        return None
+    items = [i for i in math_verify().parse("\\boxed{" + side + "}", parsing_timeout=None) if not isinstance(i, str)]
+    return items[0] if items and is_number(items[0]) else None
+
+
+def _roughly(exact: Any, approximation: Any, written: str) -> bool:
+    """Whether ``approximation`` (written as ``written``) is ``exact`` to less than one unit in its last
+    written digit, or to less than 1%."""
+    try:
+        a, b = float(exact.doit().evalf()), float(approximation.doit().evalf())
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    digits = len(m.group(1)) if (m := _DECIMALS.search(written)) else 0
+    return abs(a - b) < 10.0**-digits or abs(a - b) < 0.01 * max(abs(a), abs(b))
+
+
 def _equal(verify: Any, gold: Any, pred: Any) -> bool:
     values = numbers(gold, pred)
     if values is not None:
@@ -65,6 +109,8 @@ def _equal(verify: Any, gold: Any, pred: Any) -> bool:
 def _parse_input(answer: Answer) -> str:
     """The text handed to ``parse``: delimited math as is; a box's content (or prose holding LaTeX or a list)
     boxed, so that math-verify reads all of it; plain prose as is, so that "42 apples" reads as 42."""
+    if answer.scaled:
+        return answer.norm  # "4 million": the number it scales to
     raw = answer.raw
     if _DELIMITED.search(raw):
         return raw

@@ -1,0 +1,244 @@
+"""Units and multiplier words after a value: ``5\\text{ cm}^2``, ``60 miles per hour``, ``4 million``.
+
+Only the words of a curated list are units (length, mass, time, money, angle, area and volume, speed, and a
+few counting nouns MATH and GSM8K answers use: people, students, points, ways, times), and any other single
+plain noun counted after a number ("18 eggs"; see :func:`_counting_noun`). A unit is removed from
+the value and kept as a canonical :data:`Unit`, so that two answers with units must agree on them (``4 cm`` is
+not ``4 m``). Multiplier words (hundred, thousand, million, billion, trillion, dozen) scale the number before
+them. Any other word is not a unit: it stays in the answer, and the grader says so (see
+:mod:`r1verify_math.shape`). Percent words are read as ``%`` by :mod:`r1verify_math.normalize`.
+
+Pure string work, linear in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .folding import fold
+from .latex import FONT_MACROS, TEXT_MACROS
+
+Unit = tuple[tuple[str, int], ...]
+"""A unit as sorted (canonical name, power) pairs: ``km/h`` is ``(("h", -1), ("km", 1))``."""
+
+_NAMES: dict[str, str] = {
+    # length
+    "mm": "mm millimeter millimeters millimetre millimetres",
+    "cm": "cm centimeter centimeters centimetre centimetres",
+    "m": "meter meters metre metres",
+    "km": "km kilometer kilometers kilometre kilometres",
+    "in": "inch inches",
+    "ft": "ft foot feet",
+    "yd": "yd yard yards",
+    "mi": "mi mile miles",
+    # mass
+    "mg": "mg milligram milligrams",
+    "g": "gram grams gramme grammes",
+    "kg": "kg kilogram kilograms kilo kilos",
+    "lb": "lb lbs pound pounds",
+    "oz": "oz ounce ounces",
+    "t": "ton tons tonne tonnes",
+    # time
+    "s": "sec secs second seconds",
+    "min": "min mins minute minutes",
+    "h": "hr hrs hour hours",
+    "day": "day days",
+    "week": "week weeks wk wks",
+    "month": "month months",
+    "year": "year years yr yrs",
+    # money
+    "dollar": "dollar dollars usd",
+    "cent": "cent cents",
+    "euro": "euro euros eur",
+    "yuan": "yuan rmb",
+    "yen": "yen",
+    "rupee": "rupee rupees",
+    # angle
+    "deg": "degree degrees deg",
+    "rad": "radian radians rad",
+    # volume
+    "l": "liter liters litre litres",
+    "ml": "ml milliliter milliliters millilitre millilitres",
+    "gal": "gal gallon gallons",
+    "qt": "qt quart quarts",
+    "pt": "pint pints",
+    "cup": "cup cups",
+    # generic and counting nouns
+    "unit": "unit units",
+    "person": "people person persons",
+    "student": "student students",
+    "point": "point points",
+    "way": "way ways",
+    "time": "time times",
+}
+_LOOKUP = {word: name for name, words in _NAMES.items() for word in words.split()}
+_SYMBOLS = {"m": "m", "s": "s", "g": "g", "h": "h", "L": "l"}
+"""One-letter unit symbols: inside ``\\text{}``-style macros, or bare in a compound unit (``km/h``); a bare
+``4m`` alone is a product."""
+_COMPOUND: dict[str, Unit] = {
+    "mph": (("h", -1), ("mi", 1)),
+    "kph": (("h", -1), ("km", 1)),
+    "kmh": (("h", -1), ("km", 1)),
+}
+_TIME = {"s", "min", "h", "day", "week", "month", "year"}
+_TIME_MODIFIERS = {"old", "ago", "later", "earlier", "long"}
+"""Words that may follow a time unit without changing it (``5 years old``, ``3 hours ago``)."""
+MULTIPLIERS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+_POWER_BEFORE = {"square": 2, "sq": 2, "cubic": 3, "cu": 3}
+_POWER_AFTER = {"squared": 2, "cubed": 3}
+
+_TOKEN = re.compile(
+    rf"\s+|\\(?P<macro>{TEXT_MACROS}|{FONT_MACROS})\s*\{{(?P<arg>[^{{}}]*)\}}|\\[A-Za-z]+|(?P<word>[A-Za-z]+)"
+    r"|\^\s*\{\s*[23]\s*\}|\^\s*[23]|.",
+    re.DOTALL,
+)
+_VALUE_END = re.compile(r"[\d})\]$.%]")
+_ARG_TOKEN = re.compile(r"[A-Za-z]+|\^\s*\{?\s*[23]\s*\}?|/|[^\sA-Za-z.]")
+
+
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """What follows a value: a multiplier (1 if none) and a unit (``None`` if none)."""
+
+    multiplier: int
+    unit: Unit | None
+
+
+def split_tail(text: str) -> tuple[str, Tail | None]:
+    """``text`` without the units and multiplier words that end it, and what they were; ``(text, None)`` when
+    it does not end in a value followed by nothing but units and multipliers."""
+    tokens = list(_TOKEN.finditer(text))
+    start = len(tokens)
+    while start > 0 and _tail_token(tokens[start - 1]):
+        start -= 1
+    if start == len(tokens) or start == 0:
+        return text, None
+    previous = tokens[start - 1].group()
+    if not _VALUE_END.fullmatch(previous[-1]):
+        return text, None
+    words: list[tuple[str, bool]] = []
+    for token in tokens[start:]:
+        if token.group("arg") is not None:
+            words += [(w, True) for w in _ARG_TOKEN.findall(fold(token.group("arg")))]
+        elif token.group("word"):
+            words.append((fold(token.group()), False))
+        elif token.group().startswith("^") or token.group() == "/":
+            words.append((token.group(), False))
+    tail = _parse(words)
+    if tail is None:
+        return text, None
+    return text[: tokens[start].start()].rstrip(), tail
+
+
+def _tail_token(token: re.Match) -> bool:
+    text = token.group()
+    return (
+        token.group("arg") is not None
+        or bool(token.group("word"))
+        or text.isspace()
+        or text.startswith("^")
+        or text in ("/", ".")
+    )
+
+
+def _parse(words: list[tuple[str, bool]]) -> Tail | None:
+    """[multiplier] [unit [(/ | per) unit]... [time modifier]] and nothing else; ``None`` if the words are not
+    that (or name neither a multiplier nor a unit)."""
+    words = [(w, macro) for w, macro in words if w != "."]
+    if not words:
+        return None
+    i, multiplier = 0, 1
+    if words[0][0].casefold() in MULTIPLIERS:
+        multiplier, i = MULTIPLIERS[words[0][0].casefold()], 1
+    powers: dict[str, int] = {}
+    sign, expect_unit, last, terms, bare_symbols = 1, True, "", 0, 0
+    while i < len(words):
+        word, macro = words[i]
+        folded = word.casefold()
+        if not expect_unit:
+            if folded in ("/", "per"):
+                sign, expect_unit, i = -1, True, i + 1
+                continue
+            if last in _TIME and folded in _TIME_MODIFIERS and i == len(words) - 1:
+                break
+            return None
+        power = _POWER_BEFORE.get(folded, 1)
+        if power != 1:
+            i += 1
+            if i == len(words):
+                return None
+            word, macro = words[i]
+        term = _unit(word)
+        if term is None:
+            return None
+        terms += 1
+        bare_symbols += not macro and word in _SYMBOLS
+        i += 1
+        if i < len(words) and (after := _power_after(words[i][0])):
+            power, i = power * after, i + 1
+        for name, p in term:
+            powers[name] = powers.get(name, 0) + sign * p * power
+        expect_unit, last = False, term[0][0] if len(term) == 1 else ""
+    if (expect_unit and powers) or (bare_symbols and terms == 1):
+        return None  # a dangling "per"; a bare one-letter symbol alone (4m) is a product
+    unit = tuple(sorted((n, p) for n, p in powers.items() if p)) or None
+    if multiplier == 1 and unit is None:
+        return None
+    return Tail(multiplier, unit)
+
+
+def _unit(word: str) -> Unit | None:
+    if word in _SYMBOLS:
+        return ((_SYMBOLS[word], 1),)
+    folded = word.casefold()
+    if folded in _COMPOUND:
+        return _COMPOUND[folded]
+    name = _LOOKUP.get(folded)
+    if name:
+        return ((name, 1),)
+    return _counting_noun(folded)
+
+
+# Words that change what a value means: they are never read as the noun being counted ("4 unlikely", "3 else
+# four", "4 minus three", "4 squared" stay text, and the grader calls the answer wrong).
+_MEANINGFUL = frozenset(
+    """
+    not no nope none never nothing false true wrong incorrect correct right invalid isn isnt aint cannot cant
+    maybe perhaps possibly probably likely unlikely approximately approx about around roughly nearly almost
+    doubtful unsure uncertain guess guessed either or nor xor else otherwise alternatively alternative and but
+    except unless if then when also instead plus minus times over divided less more than fewer greater smaller
+    least most atleast atmost under above below half twice double triple quadruple squared cubed square cube
+    root sqrt power percent per zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion trillion dozen first second third fourth fifth answer answers solution
+    solutions result value values option options choice choices case cases ish esque odd even
+    half halves third thirds quarter quarters fourths fifths sixths sevenths eighths ninths tenths hundredths
+    thousandths millionths nicht nein kein keine non pas jamais nie niet nao nunca nada
+    """.split()
+)
+
+
+def _counting_noun(folded: str) -> Unit | None:
+    """A plain noun after a number is what is counted (``18 \text{ eggs}``, "5 apples"): a unit of its own,
+    so ``5 apples`` is not ``5 pears`` but is ``5``. Only one ASCII word of 3+ letters that is not in
+    :data:`_MEANINGFUL`."""
+    if len(folded) < 3 or not folded.isascii() or not folded.isalpha():
+        return None
+    singular = folded[:-1] if folded.endswith("s") and not folded.endswith("ss") else folded
+    if folded in _MEANINGFUL or singular in _MEANINGFUL:
+        return None
+    return ((f"noun:{singular}", 1),)
+
+
+def _power_after(word: str) -> int:
+    if word.startswith("^"):
+        return int(word.strip("^{} \t"))
+    return _POWER_AFTER.get(word.casefold(), 0)
+
+
+def describe(unit: Unit) -> str:
+    """``cm^2``, ``km/h``: a unit for messages."""
+    up = [n if p == 1 else f"{n}^{p}" for n, p in unit if p > 0]
+    down = [n if p == -1 else f"{n}^{-p}" for n, p in unit if p < 0]
+    return "*".join(up or ["1"]) + ("/" + "/".join(down) if down else "")
