@@ -6,12 +6,16 @@ JSON. On start it writes ``{"ready": true, ...}``; then, for each job it reads, 
 
 A job::
 
-    {"files": {"main.cpp": "..."},                  # written into a fresh work directory
+    {"files": {"main.cpp": 1234},                   # sizes; the bytes follow the message
      "compile": {"argv": [...], "timeout": 30, "memory_mb": 2048, "source": "main.cpp"} | null,
-     "run": {"argv": ["./main"], "python": "main.py" | null},
+     "run": {"argv": ["./main"], "python": "main.py" | null, "trusted": false},
      "inputs": ["stdin of run 1", ...],
      "limits": {"timeout": 5, "memory_mb": 512, "max_output": 1048576, "max_file_mb": 64, "max_procs": 64},
      "stop_on_failure": false}
+
+The files' bytes follow the job message directly (no frame), in order. The runner reads them into buffers, writes
+them into a fresh work directory and zeroes the buffers before it forks anything: no program finds another
+program's files (a sibling's solution, a test harness's tests) in the memory it inherits from the runner.
 
 Its result: ``{"compile": RESULT | null, "runs": [RESULT, ...], "clean": true}`` where a RESULT is
 ``{"status", "exit_code", "signal", "stdout", "stderr", "duration", "cpu_time", "max_rss_mb", ...}`` and status is
@@ -37,6 +41,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import gc
+import hashlib
 import io
 import json
 import os
@@ -51,7 +56,7 @@ import time
 import traceback
 import types
 
-PROTOCOL = 1
+PROTOCOL = 2
 HEADER = struct.Struct(">I")
 MAX_FRAME = 512 * 1024 * 1024
 STDERR_KEEP = 64 * 1024
@@ -63,6 +68,8 @@ OK, RUNTIME_ERROR, COMPILE_ERROR, TIMEOUT = "ok", "runtime_error", "compile_erro
 MEMORY_LIMIT, OUTPUT_LIMIT, SANDBOX_ERROR = "memory_limit", "output_limit", "sandbox_error"
 
 IS_INIT = os.getpid() == 1
+COMPILED: dict = {}
+"""Trusted Python sources (``run.trusted``: written by the host, e.g. a test harness) compiled once, by hash."""
 _MEMORY_MARKERS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory")
 
 
@@ -99,6 +106,28 @@ def read_frame(fd: int) -> dict | None:
     if data is None:
         return None
     return json.loads(data.decode("utf-8"))
+
+
+def read_files(fd: int, sizes: dict) -> list | None:
+    """The files that follow a job: ``[(name, bytearray)]`` (zero them after use); ``None`` at end of file."""
+    found = []
+    for name, size in sizes.items():
+        if not 0 <= int(size) <= MAX_FRAME:
+            raise ValueError(f"file {name!r} of {size} bytes")
+        buffer = bytearray(int(size))
+        view, got = memoryview(buffer), 0
+        while got < len(buffer):
+            n = os.readv(fd, [view[got:]])
+            if n == 0:
+                return None
+            got += n
+        found.append((str(name), buffer))
+    return found
+
+
+def zero(files: list) -> None:
+    for _name, buffer in files:
+        buffer[:] = bytes(len(buffer))
 
 
 # ---------------------------------------------------------------------------------------------- hardening
@@ -167,7 +196,8 @@ def _exec_python(path: str) -> None:
     try:
         with open(path, "rb") as fh:
             source = fh.read()
-        exec(compile(source, path, "exec"), main.__dict__)  # noqa: S102 - running the program is the point
+        compiled = COMPILED.get(hashlib.sha256(source).digest()) or compile(source, path, "exec")
+        exec(compiled, main.__dict__)  # noqa: S102 - running the program is the point
     except SystemExit as exc:
         code = _exit_code(exc)
     except BaseException as exc:  # noqa: BLE001 - report like the interpreter does, without the runner's frame
@@ -409,17 +439,45 @@ def _write(path: str, text: str) -> None:
         fh.write(text)
 
 
-def run_job(job: dict, work_root: str) -> dict:
-    """Compile once (if the language needs it), then run the program once per input."""
+def _inside(build: str, name: str) -> str:
+    if os.path.isabs(name) or ".." in name.split("/"):
+        raise ValueError(f"file name {name!r} must be relative and stay inside the work directory")
+    path = os.path.join(build, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return path
+
+
+def _write_file(path: str, buffer: bytearray) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(buffer)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _compile_trusted(path: str) -> None:
+    """Compile a trusted source here, once, so that every fork runs it without compiling it again. Only ever
+    for sources the host marks trusted: compiling happens in the runner, outside any program's limits."""
+    with open(path, "rb") as fh:
+        source = fh.read()
+    key = hashlib.sha256(source).digest()
+    if key not in COMPILED:
+        if len(COMPILED) >= 8:
+            COMPILED.clear()
+        COMPILED[key] = compile(source, path, "exec")
+        gc.freeze()
+
+
+def run_job(job: dict, work_root: str, files: list) -> dict:
+    """Write the files, compile once (if the language needs it), then run the program once per input."""
     limits = job.get("limits") or {}
     build = os.path.join(work_root, "build")
     os.makedirs(build)
-    for name, text in (job.get("files") or {}).items():
-        if os.path.isabs(name) or ".." in name.split("/"):
-            raise ValueError(f"file name {name!r} must be relative and stay inside the work directory")
-        path = os.path.join(build, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        _write(path, text)
+    for name, buffer in files:
+        _write_file(_inside(build, name), buffer)
+    zero(files)  # now, before any program is forked from this process
     result = {"compile": None, "runs": []}
     compile_step = job.get("compile")
     if compile_step:
@@ -441,6 +499,8 @@ def run_job(job: dict, work_root: str) -> dict:
         if compile_step.get("source"):  # the program runs without its source: nothing in it to read at run time
             _remove(os.path.join(build, compile_step["source"]))
     run = job["run"]
+    if run.get("python") and run.get("trusted"):
+        _compile_trusted(os.path.join(build, run["python"]))
     timeout = float(limits.get("timeout", 5))
     memory_mb = int(limits.get("memory_mb", 512))
     stdin_path = os.path.join(work_root, "stdin")
@@ -551,11 +611,16 @@ def main(argv: list) -> int:
             job = read_frame(proto_in)
             if job is None:
                 return 0
+            files = read_files(proto_in, job.get("files") or {})
+            if files is None:
+                return 0
             work_root = os.path.join(args.work, "job")
             try:
-                result = run_job(job, work_root)
+                result = run_job(job, work_root, files)
             except Exception as exc:  # noqa: BLE001 - a bad job must not end the runner
                 result = {"error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                zero(files)
             _reap_all()
             result["clean"] = scrub(scratch)
             write_frame(proto_out, result)

@@ -255,7 +255,7 @@ class SandboxPool:
     def _execute(self, runner: RunnerProcess, program: Program, spec: LanguageSpec) -> tuple[ProgramResult, bool]:
         """Run one program; returns its result and whether the runner may serve again."""
         try:
-            answer = runner.request(program.job(spec), program.deadline(spec))
+            answer = runner.request(program.job(spec), program.deadline(spec), program.payload(spec))
         except RunnerFailure as exc:
             if self._closed:
                 return ProgramResult.failed("the sandbox pool was closed while the program ran", runner.name), False

@@ -47,7 +47,12 @@ class Program:
     """A source file to compile once and run once per input.
 
     ``files`` are extra files placed next to the source (e.g. test data); ``stop_on_failure`` stops at the
-    first run that does not end ``ok``.
+    first run that does not end ``ok``. ``trusted_source``: the source is the caller's own code, not a model's
+    (a test harness); a runner running it in a fork of its Python compiles it once and reuses the compiled code.
+
+    The runner keeps no copy of any file's bytes (it reads them into a buffer that it zeroes once the file is
+    written), so no program it forks later finds another program's files, or its own, in its memory: a test
+    harness that reads and deletes its test file before it runs untrusted code keeps the tests from that code.
     """
 
     source: str
@@ -56,15 +61,23 @@ class Program:
     files: Mapping[str, str] = field(default_factory=dict)
     limits: Limits = Limits()
     stop_on_failure: bool = False
+    trusted_source: bool = False
+
+    def _files(self, spec: LanguageSpec) -> dict[str, bytes]:
+        files = {name: text.encode("utf-8", "surrogatepass") for name, text in self.files.items()}
+        files[spec.source_file] = self.source.encode("utf-8", "surrogatepass")
+        return files
+
+    def payload(self, spec: LanguageSpec | None = None) -> bytes:
+        """The files' bytes, sent right after the job message, in the order of ``job()["files"]``."""
+        return b"".join(self._files(spec or get_language(self.language)).values())
 
     def job(self, spec: LanguageSpec | None = None) -> dict[str, Any]:
-        """The runner's job message for this program."""
+        """The runner's job message for this program (``files`` maps each name to its size in bytes)."""
         spec = spec or get_language(self.language)
-        files = dict(self.files)
-        files[spec.source_file] = self.source
         limits = self.limits
         return {
-            "files": files,
+            "files": {name: len(data) for name, data in self._files(spec).items()},
             "compile": None
             if spec.compile is None
             else {
@@ -73,7 +86,11 @@ class Program:
                 "memory_mb": limits.compile_memory_mb,
                 "source": spec.source_file,
             },
-            "run": {"argv": list(spec.run), "python": spec.source_file if spec.fork_python else None},
+            "run": {
+                "argv": list(spec.run),
+                "python": spec.source_file if spec.fork_python else None,
+                "trusted": self.trusted_source,
+            },
             "inputs": list(self.inputs) or [""],
             "limits": {
                 "timeout": limits.timeout,

@@ -59,11 +59,12 @@ class RunnerProcess:
         self.hello = hello
         return hello
 
-    def request(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send ``job``; return the runner's answer or raise :class:`RunnerFailure` after ``timeout`` seconds."""
+    def request(self, job: dict[str, Any], timeout: float, payload: bytes = b"") -> dict[str, Any]:
+        """Send ``job`` and its files' bytes; return the runner's answer or raise :class:`RunnerFailure` after
+        ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         data = json.dumps(job, separators=(",", ":")).encode("ascii")  # \u escapes carry even lone surrogates
-        self._write(HEADER.pack(len(data)) + data, deadline)
+        self._write(HEADER.pack(len(data)) + data + payload, deadline)
         answer = self._read(deadline)
         self.served += 1
         return answer

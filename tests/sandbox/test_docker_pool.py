@@ -96,3 +96,26 @@ def test_close_removes_the_containers(sandbox_image):
     assert not set(names) & set(listed.split())
     with pytest.raises(SandboxError, match="closed"):
         pool.run(Program("print(1)"))
+
+
+MEMORY_SCAN = """\
+import ctypes, re
+pattern = re.compile(rb"r1v-" + rb"file-[0-9]{12}")  # never whole in this source
+hits = set()
+for line in open("/proc/self/maps"):
+    fields = line.split()
+    low, high = (int(x, 16) for x in fields[0].split("-"))
+    if fields[1][0] == "r" and high - low < 1 << 28 and not fields[-1].startswith("[v"):
+        hits.update(m.group().decode() for m in pattern.finditer(ctypes.string_at(low, high - low)))
+print(sorted(hits))
+"""
+
+
+def test_no_program_finds_file_contents_in_the_memory_it_inherits(sandbox_image):
+    """The runner zeroes its copy of every file before it forks: neither an earlier program's files (a sibling
+    completion's solution) nor this program's own (a harness's tests) are in a forked program's memory."""
+    with SandboxPool(backend="docker", workers=1) as pool:
+        earlier = pool.run(Program("print('stashed')", files={"answer.txt": "r1v-file-000000000001"}))
+        scan = pool.run(Program(MEMORY_SCAN, files={"tests.json": "r1v-file-000000000002"}))
+    assert earlier.status == "ok" and scan.status == "ok", scan.runs[0].stderr
+    assert scan.runs[0].stdout == "[]\n"

@@ -42,7 +42,7 @@ def test_a_plugin_adds_a_language():
         spec = get_language("rs")
         assert spec.name == "rust" and spec.compile[0] == "rustc"
         job = Program("fn main() {}", "rust").job()
-        assert job["compile"]["argv"][:2] == ["rustc", "-O"] and job["files"] == {"main.rs": "fn main() {}"}
+        assert job["compile"]["argv"][:2] == ["rustc", "-O"] and job["files"] == {"main.rs": 12}
     with pytest.raises(UnknownLanguageError):
         get_language("rust")
 
@@ -56,7 +56,9 @@ def test_spec_validation():
 
 def test_python_job_runs_in_a_fork_and_cpp_compiles_once():
     py = Program("print(1)", inputs=["a", "b"], limits=Limits(timeout=2, total_timeout=3)).job()
-    assert py["run"] == {"argv": ["python3", "main.py"], "python": "main.py"} and py["compile"] is None
+    assert (
+        py["run"] == {"argv": ["python3", "main.py"], "python": "main.py", "trusted": False} and py["compile"] is None
+    )
     assert py["inputs"] == ["a", "b"] and py["limits"]["timeout"] == 2 and py["limits"]["total_timeout"] == 3
     cpp = Program("int main(){}", "cpp", limits=Limits(compile_timeout=7)).job()
     assert cpp["compile"]["timeout"] == 7 and cpp["run"]["python"] is None and "main.cpp" in cpp["files"]

@@ -85,9 +85,10 @@ class Plan:
                 "tests": [t.args if isinstance(t, CallTest) else t.code for t in suite.tests],  # type: ignore[union-attr]
                 "stop_on_failure": o.stop_on_failure,
                 "strict": o.strict_returns,
+                "timeout": o.test_timeout,
             }
             files = {"solution.py": code, "r1v_tests.json": json.dumps(spec)}
-            return Program(_HARNESS, "python", files=files, limits=self._limits(budget))
+            return Program(_HARNESS, "python", files=files, limits=self._limits(budget), trusted_source=True)
         if language == "cpp" and suite.kind == "assert":
             tests = "\n".join(t.code for t in suite.tests)  # type: ignore[union-attr]
             return Program(assemble(code, tests, self.nonce), "cpp", limits=self._limits(budget))

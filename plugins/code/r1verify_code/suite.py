@@ -48,6 +48,8 @@ class TestSuite:
     kind: Kind
     tests: tuple[StdioTest | CallTest | AssertTest, ...]
     fn_name: str = ""
+    """Call-based: the function to call; HumanEval: the entry point (the one solution name that may shadow a
+    builtin in the tests' namespace)."""
     setup: str = ""
     """Assert-style: code run after the solution and before the tests (HumanEval's test code, MBPP's setup)."""
     language: str | None = None
@@ -202,7 +204,12 @@ def _assert_code(code: str, entry_point: str, language: str | None, source_forma
     """HumanEval-style test code (``check`` + entry point) or a run of asserts, one test per top-level assert."""
     if entry_point:
         return TestSuite(
-            "assert", (AssertTest(f"check({entry_point})"),), setup=code, language=language, source_format=source_format
+            "assert",
+            (AssertTest(f"check({entry_point})"),),
+            fn_name=entry_point,
+            setup=code,
+            language=language,
+            source_format=source_format,
         )
     try:
         tree = ast.parse(code)

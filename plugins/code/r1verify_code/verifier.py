@@ -11,6 +11,7 @@ from r1verify_sandbox import SandboxConfig, UnknownLanguageError, languages, sha
 
 from r1verify import Sample, Verdict, Verifier
 
+from .cpp_directives import RejectedProgram
 from .extract import NoProgram, extract_program
 from .grading import Graded, Plan
 from .options import CodeOptions
@@ -110,7 +111,7 @@ class CodeVerifier(Verifier):
             return Verdict.error(str(exc))
         try:
             return Plan(program, suite, o)
-        except BadReference as exc:
+        except (BadReference, RejectedProgram) as exc:  # tests for another language; a rejected C++ solution
             return Verdict.wrong(str(exc), language=program.language)
 
     def _verdict(self, plan: Plan, graded: Graded) -> Verdict:
