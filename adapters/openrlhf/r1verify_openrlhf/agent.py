@@ -29,8 +29,6 @@ from typing import Any, ClassVar
 
 from r1verify import Recipe, Result, Sample, Status
 
-from .batcher import BatchOptions
-from .convert import ConvertOptions
 from .labels import decode_label
 from .rewards import LOG_PREFIX, RewardInfo
 from .service import ServiceClient
@@ -89,23 +87,13 @@ class AgentSettings(ServiceClient):
     - ``recipe``: a recipe name, TOML path or :class:`~r1verify.Recipe` (checked now).
     - ``max_turns``: answers the model may give per episode.
     - ``feedback``: ``auto``, ``chatml``, ``llama3``, ``deepseek``, ``plain`` or a template with ``{feedback}``.
-    - ``convert``, ``batching``, ``workers``, ``cache_size``, ``error_reward``, ``timeout``: as for
-      :class:`~r1verify_openrlhf.RewardFunction`. A turn whose verification fails (``r1verify/error``) ends the
+    - ``options`` (``convert``, ``batching``, ``workers``, ``cache_size``, ``error_reward``, ``timeout``): as for
+      :class:`~r1verify_openrlhf.service.ServiceClient`. A turn whose verification fails (``r1verify/error``) ends the
       episode with ``error_reward``: feedback about a broken sandbox would only confuse the model.
     """
 
     def __init__(
-        self,
-        recipe: Recipe | str | Path,
-        *,
-        max_turns: int = 3,
-        feedback: str = "auto",
-        convert: ConvertOptions | None = None,
-        batching: BatchOptions | None = None,
-        workers: int | None = None,
-        cache_size: int = 100_000,
-        error_reward: float = 0.0,
-        timeout: float = 150.0,
+        self, recipe: Recipe | str | Path, *, max_turns: int = 3, feedback: str = "auto", **options: Any
     ) -> None:
         if max_turns < 1:
             raise ValueError("max_turns must be at least 1")
@@ -113,16 +101,7 @@ class AgentSettings(ServiceClient):
             raise ValueError(
                 f"feedback must be auto, {', '.join(FEEDBACK_TEMPLATES)} or a template containing {{feedback}}"
             )
-        super().__init__(
-            "agent",
-            recipe,
-            convert=convert,
-            batching=batching,
-            workers=workers,
-            cache_size=cache_size,
-            error_reward=error_reward,
-            timeout=timeout,
-        )
+        super().__init__("agent", recipe, **options)
         self.max_turns = max_turns
         self.feedback = feedback
 
