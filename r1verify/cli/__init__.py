@@ -1,4 +1,4 @@
-"""The ``r1verify`` command line: the click group, shared helpers, and the commands in this package."""
+"""The ``r1verify`` command line: the click group (``app.py``) and the commands in this package."""
 
 from __future__ import annotations
 
@@ -7,37 +7,8 @@ from typing import Any
 import click
 
 from ..plugins import PluginError, load_plugins, pm
-
-EXIT_BAD_INPUT = 2
-
-
-def fail(message: str) -> None:
-    """Print an error and exit with status 2 (bad input or usage)."""
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(EXIT_BAD_INPUT)
-
-
-def stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
-@click.version_option(package_name="r1verify")
-def cli() -> None:
-    """Verify model outputs and turn verdicts into rewards for RL training of reasoning models.
-
-    \b
-    Start here:
-      r1verify plugins                       what is installed
-      r1verify verifiers                     every verifier and its options
-      r1verify recipes list                  named recipes (recipes show NAME prints one)
-      r1verify verify data.jsonl --recipe reasoning-rl --out results.jsonl
-    """
-
-
 from . import filtering, listings, rejecting, reporting, verify  # noqa: F401  (registers the commands)
+from .app import EXIT_BAD_INPUT, cli, fail, stderr_console
 
 
 def _load_plugin_commands() -> None:

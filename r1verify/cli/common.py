@@ -19,7 +19,7 @@ from ..pipeline import Verified, VerifyStream
 from ..plugins import PluginError, UnknownVerifierError
 from ..recipe import Recipe, RecipeError
 from ..summary import Summary
-from . import fail, stderr_console
+from .app import fail, stderr_console
 
 
 def stacked(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:

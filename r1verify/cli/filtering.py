@@ -10,7 +10,7 @@ import click
 
 from ..io import write_jsonl
 from ..sft import sft_record
-from . import cli
+from .app import cli
 from .common import dataset_options, dataset_run, out_option, sft_format_option
 
 

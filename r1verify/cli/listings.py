@@ -9,7 +9,7 @@ import click
 
 from ..plugins import UnknownVerifierError, plugin_infos, recipes, verifiers
 from ..recipe import Recipe, RecipeError
-from . import cli, fail
+from .app import cli, fail
 
 
 @cli.command("plugins")

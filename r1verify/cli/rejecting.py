@@ -19,7 +19,7 @@ from ..rejection import (
     sorted_by_group,
 )
 from ..sft import sft_record
-from . import cli, fail
+from .app import cli, fail
 from .common import dataset_options, dataset_run, out_option, sft_format_option
 
 

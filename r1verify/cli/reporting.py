@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, fail
+from .app import cli, fail
 
 
 @cli.command("report")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..io import output_record, write_jsonl
-from . import cli
+from .app import cli
 from .common import dataset_options, dataset_run, out_option
 
 
