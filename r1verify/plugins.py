@@ -15,15 +15,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pluggy
 
 from . import hookspecs
-
-if TYPE_CHECKING:
-    from .recipe import Recipe
-    from .verifier import Verifier
+from .recipe import Recipe, RecipeError, register_lookups
+from .verifier import Verifier
 
 GROUP = "r1verify"
 BUILTIN_PLUGINS = ("r1verify.builtin",)
@@ -132,8 +130,6 @@ def _collect(
 
 
 def _verifier_entry(plugin: str, args: tuple[Any, ...]) -> tuple[str, Any]:
-    from .verifier import Verifier
-
     (cls,) = args
     if not (isinstance(cls, type) and issubclass(cls, Verifier)):
         raise PluginError(f"plugin {plugin!r} registered {cls!r}, which is not a r1verify.Verifier subclass")
@@ -180,8 +176,7 @@ def get_verifier_class(name: str) -> type[Verifier]:
 
 
 def get_recipe(name: str) -> Recipe:
-    from .recipe import Recipe, RecipeError
-
+    """The recipe registered as ``name``; the error lists the registered ones."""
     found = recipes()
     if name not in found:
         raise RecipeError(
@@ -194,6 +189,9 @@ def get_recipe(name: str) -> Recipe:
     if isinstance(obj, dict):
         return Recipe.from_dict(obj, name=name)
     return Recipe.from_file(Path(obj), name=name)
+
+
+register_lookups(get_recipe, get_verifier_class)  # Recipe.load(name) and Recipe.build() resolve names here
 
 
 # First-party verifiers and the distribution that provides each, for error messages.

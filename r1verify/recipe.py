@@ -25,44 +25,55 @@ or ``"${VAR:-default}"``.
 
 The reward is the weighted sum of the verifiers' effective scores: a skipped verifier adds nothing, a failed
 one (timeout/error) adds ``on_error``, a gated one adds 0 while its gate is closed.
+
+This module holds the ``Recipe`` object and its reward arithmetic; reading and writing the TOML layout lives in
+``r1verify.recipe_parsing``. Names (registered recipes, verifier classes) are resolved through lookups the plugin
+host hands over with :func:`register_lookups`, so this module never imports the host.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import re
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .recipe_parsing import (
+    MAX_TIMEOUT,
+    RecipeError,
+    check_recipe,
+    expand_env,
+    parse_recipe,
+    read_recipe_file,
+    recipe_toml,
+    verifier_args_table,
+)
 from .verdict import Status, Verdict
 
 if TYPE_CHECKING:
     from .verifier import Verifier
 
+__all__ = ["MAX_TIMEOUT", "Recipe", "RecipeError", "VerifierSpec", "register_lookups"]
 
-MAX_TIMEOUT = 86400.0
+FindRecipe = Callable[[str], "Recipe"]
+FindVerifierClass = Callable[[str], "type[Verifier]"]
+_find_recipe: FindRecipe | None = None
+_find_verifier_class: FindVerifierClass | None = None
 
 
-class RecipeError(ValueError):
-    """A recipe that cannot be used: bad TOML, unknown keys, unknown gates, bad options."""
+def register_lookups(find_recipe: FindRecipe, find_verifier_class: FindVerifierClass) -> None:
+    """Hand the recipe its name lookups: registered recipes and verifier classes by name.
+
+    The plugin host (``r1verify.plugins``) calls this when it is imported, which ``import r1verify`` does.
+    """
+    global _find_recipe, _find_verifier_class
+    _find_recipe, _find_verifier_class = find_recipe, find_verifier_class
 
 
-_SPEC_KEYS = {
-    "verifier",
-    "weight",
-    "domains",
-    "timeout",
-    "required",
-    "min_score",
-    "requires",
-    "skip_without_reference",
-    "options",
-}
-_RECIPE_KEYS = {"name", "description", "default_domain", "on_error", "min_reward", "verifiers"}
+def _lookup(found: Any) -> Any:
+    if found is None:
+        raise RecipeError("no plugin host is loaded to look names up; `import r1verify` first")
+    return found
 
 
 @dataclass(frozen=True)
@@ -135,32 +146,7 @@ class Recipe:
     """The TOML text the recipe was read from, if any (``r1verify recipes show``)."""
 
     def __post_init__(self) -> None:
-        names = [s.name for s in self.specs]
-        if not names:
-            raise RecipeError(f"recipe {self.name!r} has no verifiers")
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise RecipeError(f"recipe {self.name!r}: verifier names must be unique, repeated: {', '.join(dupes)}")
-        for spec in self.specs:
-            for gate in spec.requires:
-                if gate not in names:
-                    raise RecipeError(
-                        f"recipe {self.name!r}: verifier {spec.name!r} requires {gate!r}, "
-                        f"which is not in the recipe ({', '.join(names)})"
-                    )
-            where = f"recipe {self.name!r}: verifier {spec.name!r}"
-            if not math.isfinite(spec.weight):
-                raise RecipeError(f"{where} has a non-finite weight")
-            if spec.timeout is not None and not (0 < spec.timeout <= MAX_TIMEOUT):
-                raise RecipeError(f"{where} needs 0 < timeout <= {MAX_TIMEOUT:g} seconds")
-            if spec.min_score is not None and not math.isfinite(spec.min_score):
-                raise RecipeError(f"{where} has a non-finite min_score")
-            if spec.domains is not None and not spec.domains:
-                raise RecipeError(f"{where} has domains = [] (it would skip every sample); leave it out for all")
-        for key in ("on_error", "min_reward"):
-            value = getattr(self, key)
-            if value is not None and not math.isfinite(value):
-                raise RecipeError(f"recipe {self.name!r}: {key} must be a finite number")
+        check_recipe(self.name, self.specs, self.on_error, self.min_reward)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -171,70 +157,24 @@ class Recipe:
         text = str(ref)
         if isinstance(ref, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
             return cls.from_file(Path(ref))
-        from .plugins import get_recipe
-
-        return get_recipe(str(ref))
+        return _lookup(_find_recipe)(text)
 
     @classmethod
     def from_file(cls, path: Path, *, name: str | None = None) -> Recipe:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RecipeError(f"cannot read recipe {path}: {exc.strerror}") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise RecipeError(f"{path}: invalid TOML: {exc}") from None
+        """A recipe from a TOML file; its name is ``name``, else the file's ``name`` key, else the file stem."""
+        data, text = read_recipe_file(path)
         return cls.from_dict(data, name=name or data.get("name") or Path(path).stem, source=text, where=str(path))
 
     @classmethod
     def from_dict(
         cls, data: Mapping[str, Any], *, name: str | None = None, source: str | None = None, where: str | None = None
     ) -> Recipe:
+        """A recipe from a mapping in the TOML layout (``{"verifiers": {"acc": {"verifier": "math"}}}``)."""
         where = where or f"recipe {name or data.get('name')!r}"
-        unknown = sorted(set(data) - _RECIPE_KEYS)
-        if unknown:
-            raise RecipeError(f"{where}: unknown key(s) {', '.join(unknown)}; valid: {', '.join(sorted(_RECIPE_KEYS))}")
-        table = data.get("verifiers")
-        if not isinstance(table, Mapping) or not table:
-            raise RecipeError(f"{where}: needs a [verifiers.NAME] table for each verifier")
-        specs = []
-        for spec_name, raw in table.items():
-            if not isinstance(raw, Mapping):
-                raise RecipeError(f"{where}: [verifiers.{spec_name}] must be a table")
-            bad = sorted(set(raw) - _SPEC_KEYS)
-            if bad:
-                raise RecipeError(
-                    f"{where}: [verifiers.{spec_name}] unknown key(s) {', '.join(bad)}; "
-                    f"valid: {', '.join(sorted(_SPEC_KEYS))} (verifier options go under 'options')"
-                )
-            try:
-                specs.append(
-                    VerifierSpec(
-                        name=str(spec_name),
-                        verifier=str(raw.get("verifier", spec_name)),
-                        options=dict(raw.get("options", {})),
-                        weight=float(raw.get("weight", 1.0)),
-                        domains=_str_tuple(raw["domains"]) if "domains" in raw else None,
-                        timeout=float(raw["timeout"]) if raw.get("timeout") is not None else None,
-                        required=_bool(raw.get("required", False)),
-                        min_score=float(raw["min_score"]) if raw.get("min_score") is not None else None,
-                        requires=_str_tuple(raw.get("requires", ())),
-                        skip_without_reference=_bool(raw.get("skip_without_reference", False)),
-                    )
-                )
-            except (TypeError, ValueError) as exc:
-                raise RecipeError(f"{where}: [verifiers.{spec_name}]: {exc}") from None
+        fields = parse_recipe(data, name=name, source=source, where=where)
+        specs = tuple(VerifierSpec(**spec) for spec in fields.pop("specs"))
         try:
-            return cls(
-                name=str(name or data.get("name") or "recipe"),
-                specs=tuple(specs),
-                description=str(data.get("description", "")),
-                default_domain=data.get("default_domain"),
-                on_error=float(data.get("on_error", 0.0)),
-                min_reward=float(data["min_reward"]) if data.get("min_reward") is not None else None,
-                source=source,
-            )
+            return cls(specs=specs, **fields)
         except (TypeError, ValueError) as exc:
             raise RecipeError(f"{where}: {exc}") from None
 
@@ -245,34 +185,7 @@ class Recipe:
         ``weight``, ``timeout``, ``required``, ``min_score`` and ``domains`` (``a|b``) are spec keys; every
         other ``k=v`` is a verifier option.
         """
-        specs = []
-        for arg in args:
-            verifier, _, rest = arg.partition(":")
-            verifier = verifier.strip()
-            if not verifier:
-                raise RecipeError(f"--verifier {arg!r}: missing verifier name (NAME[:k=v,...])")
-            spec: dict[str, Any] = {"verifier": verifier, "options": {}}
-            for pair in filter(None, (p.strip() for p in rest.split(","))):
-                key, eq, value = pair.partition("=")
-                if not eq:
-                    raise RecipeError(f"--verifier {arg!r}: expected k=v, got {pair!r}")
-                key = key.strip()
-                if key in ("weight", "timeout", "required", "min_score", "skip_without_reference"):
-                    spec[key] = value
-                elif key == "domains":
-                    spec[key] = value.split("|")
-                elif key == "as":
-                    spec["_name"] = value
-                else:
-                    spec["options"][key] = value
-            specs.append(spec)
-        table: dict[str, Any] = {}
-        for spec in specs:
-            instance = spec.pop("_name", spec["verifier"])
-            if instance in table:
-                raise RecipeError(f"--verifier {instance!r} given twice; name the second one with as=OTHER_NAME")
-            table[instance] = spec
-        return cls.from_dict({"verifiers": table}, name=name)
+        return cls.from_dict(verifier_args_table(args), name=name)
 
     def merged(self, other: Recipe) -> Recipe:
         """This recipe plus the verifiers of ``other`` (names must not collide)."""
@@ -286,17 +199,20 @@ class Recipe:
         )
 
     # ----------------------------------------------------------------- using
-    def build(self) -> list[tuple[VerifierSpec, Verifier]]:
-        """Instantiate every verifier (validating its options). Unknown names fail with the installed list."""
-        from .options import OptionsError
-        from .plugins import get_verifier_class
+    def build(self, find_verifier_class: FindVerifierClass | None = None) -> list[tuple[VerifierSpec, Verifier]]:
+        """Instantiate every verifier (validating its options). Unknown names fail with the installed list.
 
+        ``find_verifier_class`` maps a registered name to its class (default: the plugin host's registry).
+        """
+        from .options import OptionsError
+
+        find = find_verifier_class or _lookup(_find_verifier_class)
         built = []
         for spec in self.specs:
-            cls = get_verifier_class(spec.verifier)
+            cls = find(spec.verifier)
             where = f"recipe {self.name!r}, [verifiers.{spec.name}]"
             try:
-                built.append((spec, cls(**_expand_env(dict(spec.options), where))))
+                built.append((spec, cls(**expand_env(dict(spec.options), where))))
             except OptionsError as exc:
                 raise RecipeError(f"{where}: {exc}") from None
         return built
@@ -378,88 +294,12 @@ class Recipe:
         """The recipe as TOML (the original text when it was read from a file)."""
         if self.source is not None:
             return self.source
-        lines = []
+        top: dict[str, Any] = {}
         if self.description:
-            lines.append(f"description = {_toml_value(self.description)}")
+            top["description"] = self.description
         if self.default_domain is not None:
-            lines.append(f"default_domain = {_toml_value(self.default_domain)}")
-        lines.append(f"on_error = {_toml_value(self.on_error)}")
+            top["default_domain"] = self.default_domain
+        top["on_error"] = self.on_error
         if self.min_reward is not None:
-            lines.append(f"min_reward = {_toml_value(self.min_reward)}")
-        for spec in self.specs:
-            lines.append("")
-            lines.append(f"[verifiers.{_toml_key(spec.name)}]")
-            for key, value in spec.to_dict().items():
-                lines.append(f"{key} = {_toml_value(value)}")
-        return "\n".join(lines) + "\n"
-
-
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def _expand_env(value: Any, where: str) -> Any:
-    """Replace ``${VAR}`` and ``${VAR:-default}`` (default also when VAR is empty, as in the shell) in string
-    option values; any other ``${...}`` form is an error rather than text passed on silently."""
-    if isinstance(value, dict):
-        return {k: _expand_env(v, f"{where} option {k}") for k, v in value.items()}
-    if isinstance(value, list):
-        return [_expand_env(v, where) for v in value]
-    if not isinstance(value, str) or "${" not in value:
-        return value
-
-    def lookup(match: re.Match[str]) -> str:
-        name, default = match.group(1), match.group(2)
-        current = os.environ.get(name, "")
-        if current:
-            return current
-        if default is not None:
-            return default
-        if name in os.environ:
-            return ""
-        raise RecipeError(
-            f"{where}: environment variable {name} is not set; export {name}=..., or copy the recipe "
-            f"(r1verify recipes show NAME > mine.toml) and write the value in"
-        )
-
-    expanded = _ENV_REF.sub(lookup, value)
-    leftover = _ENV_REF.sub("", value)
-    if "${" in leftover:
-        raise RecipeError(f"{where}: {value!r}: only ${{VAR}} and ${{VAR:-default}} are supported")
-    return expanded
-
-
-def _str_tuple(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)):
-        raise TypeError(f"expected a list of strings, got {value!r}")
-    return tuple(str(v) for v in value)
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
-        return value.lower() in ("true", "1", "yes")
-    raise TypeError(f"expected true/false, got {value!r}")
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _toml_value(key)
+            top["min_reward"] = self.min_reward
+        return recipe_toml(top, [(spec.name, spec.to_dict()) for spec in self.specs])

@@ -229,7 +229,7 @@ def test_gates_and_failures_combine_as_documented():
 
 
 def test_env_expansion_follows_the_shell(monkeypatch):
-    from r1verify.recipe import _expand_env
+    from r1verify.recipe_parsing import expand_env as _expand_env
 
     monkeypatch.setenv("EMPTY_R1V", "")
     assert _expand_env("${EMPTY_R1V:-fallback}", "x") == "fallback"
