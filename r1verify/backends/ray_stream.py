@@ -1,0 +1,212 @@
+"""The Ray Data backend: verify a dataset's shards on a Ray cluster, one long-lived Engine per actor.
+
+The input file is cut into shards (:mod:`r1verify.backends.shards`); ``map_batches`` hands them to a fixed pool of
+actors (``ray.data.ActorPoolStrategy``), each of which built one :class:`~r1verify.Engine` for the recipe when it
+started and verifies its shard's rows with the local backend's own :class:`~r1verify.pipeline.VerifyStream`.
+Results come back to the driver in input order (Ray Data's ``preserve_order``) as the same
+:class:`~r1verify.pipeline.Verified` objects the local backend yields, so the commands write, filter, group and
+summarise them exactly as they do locally. A bad row comes back in its place and stops the run there, or is
+counted with ``skip_invalid``, as locally.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Engine
+from ..io import ColumnMap, InvalidRow, Row
+from ..pipeline import Verified, VerifyStream
+from ..recipe import Recipe
+from . import BackendError, require_ray
+from .shards import Shard, count_newlines, plan_shards, read_rows, with_line_offsets
+
+SHARDS_PER_ACTOR = 4
+"""Shards planned per actor, so a slow shard does not leave the other actors idle at the end."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """An :class:`InvalidRow` in a form that pickles (the exception's own pickling loses its fields)."""
+
+    where: str
+    field: str | None
+    message: str
+
+    def error(self) -> InvalidRow:
+        return InvalidRow(self.where, self.field, self.message)
+
+
+class ShardVerifier:
+    """The Ray Data actor: builds one Engine at start, then verifies whole shards, batch by batch.
+
+    Each call gets shard descriptors (a pyarrow batch with a ``shard`` column of pickled :class:`Shard`) and
+    yields pyarrow tables with one ``item`` column: a pickled :class:`Verified` or :class:`BadRow` per row.
+    """
+
+    def __init__(self, recipe: Recipe, columns: ColumnMap, workers: int, batch_size: int) -> None:
+        self.batch_size = batch_size
+        self.engine = Engine(recipe, workers=workers)
+        self.stream = VerifyStream(self.engine, columns, batch_size)
+
+    def __call__(self, batch: Any) -> Iterator[Any]:
+        import pyarrow as pa
+
+        out: list[bytes] = []
+        for blob in batch.column("shard").to_pylist():
+            for item in self._verify(pickle.loads(blob)):
+                out.append(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+                if len(out) >= self.batch_size:
+                    yield pa.table({"item": pa.array(out, type=pa.large_binary())})
+                    out = []
+        if out:
+            yield pa.table({"item": pa.array(out, type=pa.large_binary())})
+
+    def _verify(self, shard: Shard) -> Iterator[Verified | BadRow]:
+        rows = read_rows(shard)
+        while True:  # VerifyStream stops at a bad row after handing out the rows before it; go on after it
+            try:
+                yield from self.stream.run(rows)
+                return
+            except InvalidRow as exc:
+                yield BadRow(exc.where, exc.field, exc.message)
+
+
+@dataclass
+class RayStream:
+    """:class:`~r1verify.pipeline.VerifyStream`'s contract, run on a Ray cluster.
+
+    ``address``: ``None`` starts a local Ray instance (unless one is already initialised in this process),
+    ``"auto"`` joins the cluster this machine belongs to, ``"ray://host:10001"`` a remote one. ``actors``
+    (default: the cluster's CPUs // ``workers``) actors each hold one Engine with ``workers`` worker processes
+    and reserve that many CPUs.
+    """
+
+    recipe: Recipe
+    input: str
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    batch_size: int = 512
+    skip_invalid: bool = False
+    limit: int | None = None
+    on_batch: Callable[[int], None] | None = None
+    workers: int = 1
+    actors: int | None = None
+    address: str | None = None
+    shard_bytes: int = 4 << 20
+    skipped: list[str] = field(default_factory=list)
+
+    def run(self, rows: Iterable[Row] | None = None) -> Iterator[Verified]:
+        """Verified rows in input order. ``rows`` is ignored: the cluster reads :attr:`input` itself."""
+        ray = require_ray()
+        started = connect(ray, self.address)
+        data_log = logging.getLogger("ray.data")  # Ray Data logs every execution at INFO; our summary says it
+        level = data_log.level
+        data_log.setLevel(logging.ERROR)
+        try:
+            yield from self._results(ray)
+        finally:
+            data_log.setLevel(level)
+            if started:
+                ray.shutdown()
+
+    def _results(self, ray: Any) -> Iterator[Verified]:
+        batches = iter(self._dataset(ray).iter_batches(batch_size=None, batch_format="pyarrow"))
+        taken = 0
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
+                raise BackendError(f"the Ray backend failed: {_first_line(exc)}") from exc
+            if batch is None:
+                return
+            items: list[Verified] = []
+            bad: InvalidRow | None = None
+            for blob in batch.column("item").to_pylist():
+                if self.limit is not None and taken >= self.limit:
+                    break
+                item = pickle.loads(blob)
+                if isinstance(item, BadRow):
+                    if self.skip_invalid:
+                        self.skipped.append(str(item.error()))
+                        continue
+                    bad = item.error()
+                    break
+                taken += 1
+                items.append(item)
+            if self.on_batch is not None and items:
+                self.on_batch(len(items))
+            yield from items
+            if bad is not None:
+                raise bad
+            if self.limit is not None and taken >= self.limit:
+                return
+
+    def _dataset(self, ray: Any) -> Any:
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        if self.workers > cpus:
+            raise BackendError(
+                f"--workers {self.workers} per actor needs {self.workers} CPUs but the Ray cluster has {cpus}; "
+                f"pass --workers {max(1, cpus)} or fewer"
+            )
+        actors = self.actors or max(1, cpus // self.workers)
+        if actors * self.workers > cpus:
+            raise BackendError(
+                f"--actors {actors} x --workers {self.workers} needs {actors * self.workers} CPUs but the Ray "
+                f"cluster has {cpus}; lower --actors or --workers"
+            )
+        shards = plan_shards(self.input, shard_bytes=self.shard_bytes, min_shards=actors * SHARDS_PER_ACTOR)
+        if shards[0].kind == "jsonl":
+            if len(shards) > 1:
+                counter = ray.remote(num_cpus=1)(count_newlines)
+                newlines = ray.get([counter.remote(shard) for shard in shards])
+            else:
+                newlines = [count_newlines(shards[0])]
+            shards = with_line_offsets(shards, newlines)
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False
+        items = [{"shard": pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)} for shard in shards]
+        return ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+            ShardVerifier,
+            batch_size=1,
+            batch_format="pyarrow",
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=self.workers,
+            fn_constructor_kwargs={
+                "recipe": self.recipe,
+                "columns": self.columns,
+                "workers": self.workers,
+                "batch_size": self.batch_size,
+            },
+        )
+
+
+def connect(ray: Any, address: str | None) -> bool:
+    """Initialise Ray unless this process already did; True when this call started it (and should stop it).
+
+    A local instance listens on 127.0.0.1 only and starts no dashboard.
+    """
+    if ray.is_initialized():
+        return False
+    os.environ.setdefault("RAY_DISABLE_IMPORT_WARNING", "1")
+    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
+    if address is None and not os.environ.get("RAY_ADDRESS"):
+        options["_node_ip_address"] = "127.0.0.1"
+    try:
+        ray.init(address=address, **options)
+    except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError depending on the address
+        where = f"the Ray cluster at {address!r}" if address else "a local Ray instance"
+        raise BackendError(
+            f"cannot start or join {where}: {_first_line(exc)}; start one with `ray start --head`, pass "
+            f"--address auto to join it, or leave --address out to start a local instance"
+        ) from None
+    return True
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[-1] if "Traceback" in text else text.splitlines()[0]
