@@ -21,6 +21,7 @@ from ..rejection import (
 from ..sft import sft_record
 from .app import cli, fail
 from .common import dataset_options, dataset_run, out_option, sft_format_option
+from .generating import run_generation, sampling_options
 
 
 @cli.command("reject")
@@ -46,6 +47,19 @@ from .common import dataset_options, dataset_run, out_option, sft_format_option
     is_flag=True,
     help="The input is not grouped by prompt: group it in a temporary SQLite file first (disk, not RAM).",
 )
+@click.option(
+    "--generate",
+    "generate",
+    is_flag=True,
+    help="INPUT holds prompts: sample -n completions each first (see `r1verify generate --help` for the options "
+    "below), into --generations, then reject them.",
+)
+@click.option(
+    "--generations",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --generate: where the generations go (resumable) [default: OUT with .generations.jsonl].",
+)
+@sampling_options
 def reject_command(
     out_path: Path,
     group_by: str | None,
@@ -54,6 +68,8 @@ def reject_command(
     fmt: str,
     per_prompt: Path | None,
     unsorted: bool,
+    generate: bool,
+    generations: Path | None,
     **options: Any,
 ) -> None:
     """Rejection sampling: verify every generation, keep correct and clean ones, pick the best per prompt.
@@ -72,6 +88,15 @@ def reject_command(
     """
     if k < 1:
         fail("-k must be at least 1")
+    sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
+    if generate:
+        generations = generations or out_path.with_name(out_path.stem + ".generations.jsonl")
+        made = run_generation(options["input"], generations, options.pop("split"), None, **sampling)
+        options.update(input=str(generations), split=None)
+        group_by = group_by or "prompt_id"
+        unsorted = unsorted or made["resumed_rows"] > 0  # a resumed prompt's missing samples come later
+    elif sampling["endpoint"] or sampling["model"] or generations:
+        fail("--endpoint, --model and --generations go with --generate (INPUT then holds prompts)")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     stats = RejectionStats()
     with (
@@ -94,3 +119,9 @@ def reject_command(
         except (InvalidRow, UnsortedInput) as exc:
             fail(str(exc))
     run.finish(extra=stats.to_dict(), out_hint=f" ({stats.kept} kept in {out_path})")
+
+
+_SAMPLING_KEYS = frozenset(
+    "endpoint model n temperature top_p max_tokens seed extra_body system prompt_column id_column concurrency "
+    "request_timeout retries api_key_env gen_batch_size device no_fsync".split()
+)
