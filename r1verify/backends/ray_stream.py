@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Engine
-from ..io import ColumnMap, InvalidRow, Row
+from ..io import ColumnMap, InputError, InvalidRow, Row
 from ..pipeline import Verified, VerifyStream
 from ..recipe import Recipe
 from . import BackendError, require_ray
@@ -114,7 +114,11 @@ class RayStream:
                 ray.shutdown()
 
     def _results(self, ray: Any) -> Iterator[Verified]:
-        batches = iter(self._dataset(ray).iter_batches(batch_size=None, batch_format="pyarrow"))
+        try:
+            dataset = self._dataset(ray)
+        except InputError as exc:
+            raise BackendError(str(exc)) from None
+        batches = iter(dataset.iter_batches(batch_size=None, batch_format="pyarrow"))
         taken = 0
         while True:
             try:
