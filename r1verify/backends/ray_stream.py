@@ -119,6 +119,14 @@ class RayStream:
         except InputError as exc:
             raise BackendError(str(exc)) from None
         batches = iter(dataset.iter_batches(batch_size=None, batch_format="pyarrow"))
+        try:
+            yield from self._take(batches)
+        finally:  # stopping early (a bad row, --limit): end the execution before Ray may be shut down
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    def _take(self, batches: Iterator[Any]) -> Iterator[Verified]:
         taken = 0
         while True:
             try:

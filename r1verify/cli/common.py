@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..backends import BackendError
 from ..engine import Engine
 from ..io import ColumnMap, InputError, InvalidRow, Row, open_rows
 from ..pipeline import Verified, VerifyStream
@@ -72,6 +73,16 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
         click.option("--split", help="Split to read from a saved Hugging Face DatasetDict."),
         click.option("--batch-size", default=512, show_default=True, help="Rows verified together."),
         click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
+        click.option(
+            "--backend",
+            type=click.Choice(["local", "ray"]),
+            default="local",
+            show_default=True,
+            help="ray: verify on a Ray cluster, one Engine per actor (pip install 'r1verify[ray]'; docs/scale.md); "
+            "--workers is then per actor [default 1].",
+        ),
+        click.option("--address", help="With --backend ray: auto, or ray://HOST:PORT [default: start a local Ray]."),
+        click.option("--actors", type=int, help="With --backend ray: verifier actors [default: cluster CPUs / workers]."),
         click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
         click.option("--limit", type=int, help="Verify only the first N valid rows."),
         click.option(
@@ -138,6 +149,8 @@ class DatasetRun:
             yield from self.stream.run(self.rows)
         except InvalidRow as exc:
             self.bad = exc
+        except BackendError as exc:
+            fail(str(exc))
 
     def finish(self, extra: dict[str, Any] | None = None, out_hint: str = "") -> None:
         """Print the summary; exit 2 naming the bad row if there was one."""
@@ -163,12 +176,17 @@ def dataset_run(
     limit: int | None,
     summary_format: str,
     summary_json: Path | None,
+    backend: str = "local",
+    address: str | None = None,
+    actors: int | None = None,
 ) -> Iterator[DatasetRun]:
     """Open INPUT and an engine for the recipe; bad arguments exit 2 with the reason."""
     recipe = recipe_from_options(recipe_ref, verifier_args)
+    if backend != "ray" and (address or actors):
+        fail("--address and --actors go with --backend ray")
     try:
         columns = ColumnMap.parse(maps)
-        rows, total = open_rows(input, split=split)
+        rows, total = open_rows(input, split=split) if backend != "ray" else ray_input(input, split)
     except InputError as exc:
         fail(str(exc))
     if limit is not None:
@@ -184,8 +202,30 @@ def dataset_run(
         def on_batch(n: int) -> None:
             advance(n)
 
-        stream = VerifyStream(engine, columns, batch_size, skip_invalid, limit, on_batch)
+        stream: Any = VerifyStream(engine, columns, batch_size, skip_invalid, limit, on_batch)
+        if backend == "ray":
+            from ..backends.ray_stream import RayStream
+
+            stream = RayStream(recipe, input, columns, batch_size, skip_invalid, limit, on_batch)
+            stream.workers, stream.actors, stream.address = workers or 1, actors, address
         yield DatasetRun(engine, stream, rows, summary, summary_format, summary_json)
+
+
+def ray_input(input: str, split: str | None) -> tuple[Iterator[Row], int | None]:
+    """``--backend ray``: check Ray is installed and INPUT is a file it reads; the cluster reads the rows."""
+    from ..backends import BackendError, require_ray
+    from ..backends.shards import plan_shards
+
+    if split is not None:
+        raise InputError("--split reads saved Hugging Face datasets, which --backend ray does not; use --backend local")
+    try:
+        require_ray()
+    except BackendError as exc:
+        fail(str(exc))
+    if input == "-":
+        raise InputError("--backend ray cannot read stdin; give a .jsonl or .parquet file, or use --backend local")
+    plan_shards(input)  # a missing file, a folder or another format fails here, before any output is opened
+    return iter(()), None
 
 
 @contextlib.contextmanager

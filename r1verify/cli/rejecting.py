@@ -105,10 +105,13 @@ def reject_command(
         per_prompt.open("w", encoding="utf-8") if per_prompt else contextlib.nullcontext() as rates,
     ):
         key = group_key_function(group_by, run.stream.columns.prompt)
-        if unsorted:
+        if unsorted and options.get("backend") != "ray":
             run.rows = sorted_by_group(run.rows, key)
+        verified = run.verified()
+        if unsorted and options.get("backend") == "ray":  # the cluster reads the rows: group what comes back
+            verified = sorted_by_group(verified, lambda item: key(item.row))  # type: ignore[arg-type,assignment]
         try:
-            for group_id, group in groups(run.verified(), key):
+            for group_id, group in groups(verified, key):
                 run.summary.add([item.result for item in group])
                 kept = select(group, keep, k)  # type: ignore[arg-type]
                 for item in kept:
