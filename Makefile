@@ -19,7 +19,7 @@ setup: $(STAMP)
 $(STAMP): constraints.txt $(PYPROJECTS) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -c constraints.txt torch==2.13.0
-	$(PIP) install -c constraints.txt -e '.[test,hf,generate]' $(addprefix -e ,$(EDITABLE))
+	$(PIP) install -c constraints.txt -e '.[test,hf,generate,ray]' $(addprefix -e ,$(EDITABLE))
 	$(PIP) install -c constraints.txt --no-deps openrlhf==0.11.2
 	touch $@
 
