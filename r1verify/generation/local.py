@@ -40,7 +40,7 @@ class LocalGenerator:
 
     def run(self, items: Iterable[PromptItem], store: GenerationStore, n: int, stats: Any, progress: Any) -> None:
         for batch in _batches(self._pending(items, store, n, stats, progress), self.batch_size):
-            texts = self._generate([item.messages for item in batch], n)
+            texts = self.complete([item.messages for item in batch], n)
             for k, item in enumerate(batch):
                 need = store.missing(item.prompt_id, n)
                 outs = texts[k * n : k * n + need]
@@ -63,20 +63,26 @@ class LocalGenerator:
                 continue
             yield item
 
-    def _generate(self, conversations: list[list[dict[str, Any]]], n: int) -> list[tuple[str, str, int]]:
+    def complete(self, conversations: list[list[dict[str, Any]]], n: int) -> list[tuple[str, str, int]]:
         """``(text, finish_reason, tokens)`` for each of the ``n`` samples of each conversation, in order."""
         import torch
 
         tokenizer, model = self.load()
         if tokenizer.chat_template:
-            prompts = [tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations]
+            prompts = [
+                tokenizer.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in conversations
+            ]
         else:
             prompts = ["\n".join(f"{m['role']}: {m['content']}" for m in c) + "\nassistant: " for c in conversations]
         inputs = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
         p = self.params
         sample = p.temperature is None or p.temperature > 0
-        kwargs: dict[str, Any] = {"do_sample": sample, "num_return_sequences": n, "pad_token_id": tokenizer.pad_token_id,
-                                  "max_new_tokens": p.max_tokens or 256}
+        kwargs: dict[str, Any] = {
+            "do_sample": sample,
+            "num_return_sequences": n,
+            "pad_token_id": tokenizer.pad_token_id,
+            "max_new_tokens": p.max_tokens or 256,
+        }
         if sample:
             kwargs["temperature"] = p.temperature if p.temperature is not None else 1.0
             kwargs["top_p"] = p.top_p if p.top_p is not None else 1.0

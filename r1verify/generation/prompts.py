@@ -73,7 +73,8 @@ def _messages(value: Any, where: str, column: str) -> list[dict[str, Any]]:
         if value[-1]["role"] == "assistant":
             raise InvalidRow(where, column, "the last message is the assistant's: there is nothing to answer")
         return [{"role": m["role"], "content": m["content"]} for m in value]
-    raise InvalidRow(where, column, f"expected a string or a non-empty list of chat messages, got {type(value).__name__}")
+    kind = type(value).__name__
+    raise InvalidRow(where, column, f"expected a string or a non-empty list of chat messages, got {kind}")
 
 
 def generation_record(item: PromptItem, index: int, completion: str, finish_reason: str | None, model: str) -> dict:

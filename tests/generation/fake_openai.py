@@ -128,7 +128,11 @@ class FakeOpenAI:
 def math_prompts(count: int) -> list[dict[str, Any]]:
     """``count`` prompt rows "What is A + B?" with their reference, ids p0, p1, ..."""
     return [
-        {"id": f"p{i}", "prompt": f"What is {i} + {2 * i + 1}? Put the answer in \\boxed{{}}.", "answer": str(3 * i + 1),
-         "domain": "math"}
+        {
+            "id": f"p{i}",
+            "prompt": f"What is {i} + {2 * i + 1}? Put the answer in \\boxed{{}}.",
+            "answer": str(3 * i + 1),
+            "domain": "math",
+        }
         for i in range(count)
     ]

@@ -1,4 +1,4 @@
-"""`r1verify generate` and `reject --generate` against a real HTTP server on 127.0.0.1 (tests/generation/fake_openai.py)."""
+"""`r1verify generate` and `reject --generate` against a real HTTP server on 127.0.0.1 (fake_openai.py here)."""
 
 from __future__ import annotations
 
