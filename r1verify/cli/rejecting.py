@@ -89,6 +89,7 @@ def reject_command(
     if k < 1:
         fail("-k must be at least 1")
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
+    made: dict[str, Any] | None = None
     if generate:
         generations = generations or out_path.with_name(out_path.stem + ".generations.jsonl")
         made = run_generation(options["input"], generations, options.pop("split"), None, **sampling)
@@ -121,7 +122,8 @@ def reject_command(
                     write_jsonl(rates, {"group": group_label(group_id)[:200], **line})
         except (InvalidRow, UnsortedInput) as exc:
             fail(str(exc))
-    run.finish(extra=stats.to_dict(), out_hint=f" ({stats.kept} kept in {out_path})")
+    extra = stats.to_dict() | ({"generation": made} if made is not None else {})
+    run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {out_path})")
 
 
 _SAMPLING_KEYS = frozenset(
