@@ -67,7 +67,8 @@ def main() -> None:
     }
     print(f"{args.prompts} prompts x {args.n} samples, fake endpoint holding each request {args.latency * 1000:.0f} ms")
     for r in (fast, slow):
-        print(f"  concurrency {r['concurrency']:>2}: generate {r['generate_s']:6.2f} s ({r['tokens_per_s']:,.0f} tok/s), "
+        rate = f"{r['tokens_per_s']:,.0f} tok/s"
+        print(f"  concurrency {r['concurrency']:>2}: generate {r['generate_s']:6.2f} s ({rate}), "
               f"generate + reject {r['wall_s']:6.2f} s, {r['rows']} rows, {r['kept']} kept")
     print(f"  concurrency 64 vs 1: generation {result['generate_ratio']}x, end to end {result['end_to_end_ratio']}x")
     if args.json:
