@@ -90,8 +90,13 @@ def open_rows(path: str | Path, *, split: str | None = None) -> tuple[Iterator[R
     if p.is_dir():
         return _hf_rows(p, split)
     suffix = p.suffix.lower()
+    if p.stat().st_size == 0:
+        raise InputError(f"{p}: the file is empty (0 bytes), no rows to verify; check the step that wrote it")
     if suffix in (".jsonl", ".ndjson"):
-        return _jsonl_file(p), _count_lines(p)
+        count = _count_lines(p)
+        if count == 0:
+            raise InputError(f"{p}: only blank lines, no rows to verify; check the step that wrote it")
+        return _jsonl_file(p), count
     if suffix == ".json":
         return _json_rows(p)
     if suffix in (".parquet", ".pq"):
@@ -100,13 +105,16 @@ def open_rows(path: str | Path, *, split: str | None = None) -> tuple[Iterator[R
 
 
 def _count_lines(path: Path) -> int:
+    """Lines in the file (a last line without a newline counts), or 0 when every byte is whitespace."""
     count = 0
     last = b"\n"
+    text = False
     with path.open("rb") as fh:
         while block := fh.read(1 << 20):
             count += block.count(b"\n")
             last = block[-1:]
-    return count + (last != b"\n")
+            text = text or bool(block.strip())
+    return count + (last != b"\n") if text else 0
 
 
 def _jsonl_file(path: Path) -> Iterator[Row]:
@@ -120,7 +128,10 @@ def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Row(where, {}, InvalidRow(where, None, f"not valid UTF-8 (byte {exc.start} of the line)"))
+            column = _undecodable_field(raw)
+            inside = f", in field {column!r}" if column is not None else ""
+            message = f"not valid UTF-8 (byte {exc.start} of the line{inside}); save the file as UTF-8"
+            yield Row(where, {}, InvalidRow(where, None, message))
             continue
         if not line.strip():
             continue
@@ -135,17 +146,44 @@ def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
         yield Row(where, data)
 
 
+def _undecodable_field(raw: bytes) -> str | None:
+    """The top-level field of a JSON line whose value (or key) holds the bytes that are not UTF-8, if any."""
+    try:
+        data = json.loads(raw.decode("utf-8", "surrogateescape"))
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def bad(value: Any) -> bool:
+        if isinstance(value, str):
+            return any("\udc80" <= ch <= "\udcff" for ch in value)
+        if isinstance(value, dict):
+            return any(bad(k) or bad(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(bad(v) for v in value)
+        return False
+
+    for key, value in data.items():
+        if bad(key) or bad(value):
+            return key.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return None
+
+
 def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
     try:
         doc = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start} of the file); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
         doc = doc["data"]
     if not isinstance(doc, list):
         raise InputError(f'{path}: expected a JSON array of objects (or {{"data": [...]}})')
+    if not doc:
+        raise InputError(f"{path}: an empty JSON array, no rows to verify")
 
     def rows() -> Iterator[Row]:
         for i, data in enumerate(doc, 1):
@@ -166,12 +204,26 @@ def _parquet_rows(path: Path) -> tuple[Iterator[Row], int]:
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for broken files
         raise InputError(f"{path}: cannot read Parquet ({exc})") from None
 
+    if pf.metadata.num_rows == 0:
+        raise InputError(f"{path}: a Parquet file with no rows, nothing to verify")
+
     def rows() -> Iterator[Row]:
-        i = 0
-        for batch in pf.iter_batches(batch_size=1024):
-            for data in batch.to_pylist():
-                i += 1
-                yield Row(f"{path}:row {i}", data)
+        first = 1  # row number of the row group's first row
+        for group in range(pf.metadata.num_row_groups):
+            size = pf.metadata.row_group(group).num_rows
+            i = first - 1
+            try:
+                for batch in pf.iter_batches(batch_size=1024, row_groups=[group]):
+                    for data in batch.to_pylist():
+                        i += 1
+                        yield Row(f"{path}:row {i}", data)
+            except Exception as exc:  # noqa: BLE001 - a damaged page: pyarrow raises OSError, ArrowInvalid, ...
+                where = f"{path}:row {i + 1}"
+                last = first + size - 1
+                reason = " ".join(str(exc).split()).rstrip(". ")
+                message = f"cannot read Parquet row group {group} (rows {i + 1}-{last}): {reason}; the file is damaged"
+                yield Row(where, {}, InvalidRow(where, None, message + " or truncated, write it again"))
+            first += size
 
     return rows(), pf.metadata.num_rows
 
