@@ -59,3 +59,28 @@ class Tags:
 
     def is_prefilled(self, mode: Prefilled, prompt_text: str) -> bool:
         return mode == "yes" or (mode == "auto" and self.prompt_prefills(prompt_text))
+
+
+@dataclass(frozen=True)
+class BlockTags:
+    """The four delimiters of a two-block template written as special tokens (``sky-t1``), with the same
+    interface as :class:`Tags`; ``pattern`` also matches their malformed variants (``<|Begin_of_thought|>``,
+    ``<begin_of_thought>``, ``<| end_of_thought |>``)."""
+
+    open_think: str
+    close_think: str
+    open_answer: str
+    close_answer: str
+    pattern: re.Pattern[str]
+
+    def prompt_prefills(self, prompt_text: str) -> bool:
+        return prompt_text.rstrip().endswith(self.open_think)
+
+
+SKY_T1_TAGS = BlockTags(
+    "<|begin_of_thought|>",
+    "<|end_of_thought|>",
+    "<|begin_of_solution|>",
+    "<|end_of_solution|>",
+    re.compile(r"<\s*+\|?+\s*+/?+\s*+(?:begin|end)_of_(?:thought|solution)\s*+\|?+\s*+/?+\s*+>", re.IGNORECASE),
+)

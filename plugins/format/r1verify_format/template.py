@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from r1verify import Status
 
 from .content import has_content
-from .tags import AnswerTags, Tags
+from .tags import AnswerTags, BlockTags, Tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,16 @@ def _fail(problem: str, status: Status = Status.FORMAT_ERROR) -> Parsed:
     return Parsed(status, problem)
 
 
-def parse(completion: str, tags: Tags, *, prefilled: bool, answer_tags: AnswerTags) -> Parsed:
-    """Check ``completion`` against the template (see the module docstring)."""
+def parse(
+    completion: str,
+    tags: Tags | BlockTags,
+    *,
+    prefilled: bool,
+    answer_tags: AnswerTags,
+    required_by: str = "answer_tags = required",
+) -> Parsed:
+    """Check ``completion`` against the template (see the module docstring). The ``sky-t1`` preset is this
+    template with its own delimiters and ``answer_tags = required`` (``required_by`` names why, for messages)."""
     found = [(m.group(), m.start(), m.end()) for m in tags.pattern.finditer(completion)]
     exact = {tags.open_think, tags.close_think, tags.open_answer, tags.close_answer}
     for text, start, _ in found:
@@ -82,7 +90,7 @@ def parse(completion: str, tags: Tags, *, prefilled: bool, answer_tags: AnswerTa
     if not after:
         if answer_tags == "required":
             return _fail(
-                f"no {tags.open_answer}...{tags.close_answer} block after the reasoning (answer_tags = required)"
+                f"no {tags.open_answer}...{tags.close_answer} block after the reasoning ({required_by})"
             )
         if not has_content(reasoning):
             return _fail("empty reasoning block (no visible letter or digit)")

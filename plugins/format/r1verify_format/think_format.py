@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from r1verify import Sample, Status, Verdict, Verifier
+from r1verify.templates import TemplateName
 
-from .tags import AnswerTags, Prefilled, Tags, check_tag_name
-from .template import parse
+from . import harmony
+from .tags import SKY_T1_TAGS, AnswerTags, BlockTags, Prefilled, Tags, check_tag_name
+from .template import Parsed, parse
 
 
 @dataclass(frozen=True)
 class TemplateOptions:
+    template: TemplateName = "r1"
+    """Reasoning template preset: ``r1`` (``<think>...</think>`` answer), ``qwen3`` (the prompt prefills
+    ``<think>``, so the completion has only ``</think>``), ``sky-t1`` (``<|begin_of_thought|>...
+    <|end_of_thought|>`` then the answer inside ``<|begin_of_solution|>...<|end_of_solution|>``, always
+    required) or ``harmony`` (gpt-oss: one ``analysis`` message, then one ``final`` message). ``think_tag``,
+    ``answer_tag`` and ``answer_tags`` apply to r1 and qwen3; ``prefilled`` to r1, qwen3 and sky-t1."""
     think_tag: str = "think"
     """Name of the reasoning tag: ``<think>`` ... ``</think>``."""
     answer_tag: str = "answer"
@@ -46,14 +54,32 @@ class TemplateVerifier(Verifier):
     default_timeout = 2.0
 
     @property
-    def tags(self) -> Tags:
+    def tags(self) -> Tags | BlockTags:
+        if self.options.template == "sky-t1":
+            return SKY_T1_TAGS
         return tags_for(self.options.think_tag, self.options.answer_tag)
 
     def prefilled(self, sample: Sample) -> bool:
+        """Whether the prompt opened the reasoning block; ``qwen3`` means it did, unless ``prefilled = no``."""
         mode = self.options.prefilled
+        if self.options.template == "harmony":
+            return False  # the first message may or may not repeat <|start|>assistant; both are accepted
         if mode == "auto":
+            if self.options.template == "qwen3":
+                return True
             return sample.prompt is not None and self.tags.prompt_prefills(sample.prompt_text)
         return mode == "yes"
+
+    def parse(self, sample: Sample) -> tuple[Parsed, bool]:
+        """The strict parse of the sample's completion under the template, and whether it was prefilled."""
+        o = self.options
+        if o.template == "harmony":
+            return harmony.parse(sample.completion), False
+        prefilled = self.prefilled(sample)
+        if o.template == "sky-t1":
+            return parse(sample.completion, SKY_T1_TAGS, prefilled=prefilled, answer_tags="required",
+                         required_by="sky-t1 puts the answer inside it"), prefilled  # fmt: skip
+        return parse(sample.completion, self.tags, prefilled=prefilled, answer_tags=o.answer_tags), prefilled
 
     def cache_key(self, sample: Sample) -> Hashable:
         return sample.completion, self.prefilled(sample)
@@ -70,12 +96,13 @@ class ThinkFormat(TemplateVerifier):
     name = "think_format"
 
     def verify(self, sample: Sample) -> Verdict:
-        prefilled = self.prefilled(sample)
-        parsed = parse(sample.completion, self.tags, prefilled=prefilled, answer_tags=self.options.answer_tags)
+        parsed, prefilled = self.parse(sample)
+        template = self.options.template
         if parsed.status is not Status.CORRECT:
-            return Verdict(parsed.status, None, parsed.problem, {"prefilled": prefilled})
+            return Verdict(parsed.status, None, parsed.problem, {"prefilled": prefilled, "template": template})
         return Verdict.correct(
-            "follows the template",
+            f"follows the {template} template",
+            template=template,
             prefilled=prefilled,
             answer_tagged=parsed.answer_tagged,
             reasoning_chars=len(parsed.reasoning),
