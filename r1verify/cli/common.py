@@ -128,6 +128,8 @@ def recipe_from_options(recipe_ref: str | None, verifier_args: tuple[str, ...]) 
             return recipe.merged(extra)
     except (RecipeError, PluginError) as exc:
         fail(str(exc))
+    except UnicodeDecodeError as exc:  # a recipe file that is not UTF-8 (TOML must be)
+        fail(f"{recipe_ref}: not valid UTF-8 (byte {exc.start}); save the recipe as UTF-8")
     return recipe or extra  # type: ignore[return-value]
 
 
