@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from r1verify import Sample, Verdict, Verifier
+from r1verify.templates import TemplateName, get_template
 
 from .attribution import attribute
 from .codes import normalize_language
@@ -30,7 +31,11 @@ class LanguageOptions:
     """What is judged: the reasoning (inside the think block; the whole completion when there is no closing
     tag), the whole completion, or the final answer after the think block."""
     think_tag: str = "think"
-    """Name of the reasoning tag (``<think>`` ... ``</think>``)."""
+    """Name of the reasoning tag (``<think>`` ... ``</think>``), for ``template = r1``."""
+    template: TemplateName = "r1"
+    """Reasoning template preset that says where the reasoning and the answer are: ``r1`` (``think_tag``),
+    ``qwen3`` (prefilled ``<think>``), ``sky-t1`` (``<|begin_of_thought|>`` block; the answer inside
+    ``<|begin_of_solution|>``), ``harmony`` (the ``analysis`` message; the answer is the ``final`` one)."""
     detector: Literal["langdetect", "langdetect-sampled", "lingua"] = "langdetect"
     """Backend for scripts shared by several languages (Latin, Cyrillic, Arabic, Devanagari)."""
     min_words: int = 8
@@ -74,6 +79,11 @@ class LanguageConsistency(Verifier):
     def _text(self, completion: str) -> str:
         if self.options.part == "completion":
             return completion
+        if self.options.template != "r1":
+            cut = get_template(self.options.template).split(completion)
+            if self.options.part == "answer":
+                return cut.answer or ""
+            return completion if cut.reasoning is None else cut.reasoning
         close = f"</{self.options.think_tag}>"
         head, sep, _ = completion.partition(close)
         if self.options.part == "answer":

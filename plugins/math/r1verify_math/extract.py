@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from .answer import Answer, Kind
 from .folding import strip_format
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
+from r1verify.templates import get_template
+
 from .options import MathOptions
 from .statements import stated_values
 
@@ -103,6 +105,11 @@ def _kind(source: str) -> Kind:
 
 
 def _split(completion: str, options: MathOptions) -> tuple[str, str | None]:
+    if options.template != "r1":
+        cut = get_template(options.template).split(completion)
+        if cut.reasoning_ended:
+            return cut.reasoning or "", cut.answer or ""
+        return ("", completion) if not options.require_delimiter else (completion, None)
     if not options.delimiter:
         return "", completion
     reasoning, sep, final = completion.rpartition(options.delimiter)

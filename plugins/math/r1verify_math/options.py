@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from r1verify.templates import TemplateName, get_template
+
 FALLBACKS = ("answer_is", "gsm8k", "last_math", "last_line")
 """Where to look for the final answer when it has no ``\\boxed{}``, in the order given by ``fallbacks``:
 
@@ -22,6 +24,10 @@ class MathOptions:
     delimiter: str = "</think>"
     """Only the text after the last delimiter is graded (``<|end_of_thought|>``, ...); ``""`` grades the whole
     completion. An answer that appears only before it is ``no_answer``."""
+    template: TemplateName = "r1"
+    """Reasoning template preset: ``r1`` uses ``delimiter``; ``qwen3`` grades after ``</think>``; ``sky-t1``
+    grades inside ``<|begin_of_solution|>...<|end_of_solution|>`` (or after ``<|end_of_thought|>`` when the
+    block is missing); ``harmony`` grades the last ``final``-channel message."""
     require_delimiter: bool = True
     """Without the delimiter: ``True`` gives ``format_error`` (the reasoning never ended); ``False`` grades the
     whole completion (for models that do not reason in tags)."""
@@ -34,6 +40,15 @@ class MathOptions:
     of them is correct."""
     max_answer_chars: int = 1000
     """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
+
+    @property
+    def reasoning_end(self) -> str:
+        """What ends the reasoning, for messages: ``delimiter``, or the template's closing delimiter."""
+        if self.template == "r1":
+            return self.delimiter
+        if self.template == "harmony":
+            return "<|channel|>final<|message|>"
+        return get_template(self.template).close_reasoning
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.fallbacks if f not in FALLBACKS]

@@ -56,7 +56,7 @@ class MathVerifier(Verifier):
         return cache(answers)
 
     def _nothing_to_grade(self, extraction: Extraction) -> Verdict:
-        delimiter = self.options.delimiter
+        delimiter = self.options.reasoning_end
         if extraction.problem == "no_delimiter":
             return Verdict.format_error(
                 f"no {delimiter!r} in the completion: the reasoning never ended "
