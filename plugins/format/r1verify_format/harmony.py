@@ -29,12 +29,12 @@ def parse(completion: str) -> Parsed:
     parsed = parse_harmony(completion)
     if parsed.problems:
         return _fail(parsed.problems[0])
-    if parsed.outside:
-        at, text = parsed.outside[0]
-        return _fail(f"text outside a harmony message at character {at}: {text.strip()[:40]!r}")
     messages = parsed.messages
     if not messages:
         return _fail("no harmony message (<|channel|>analysis<|message|>...<|end|>) in the completion")
+    if parsed.outside:
+        at, text = parsed.outside[0]
+        return _fail(f"text outside a harmony message at character {at}: {text.strip()[:40]!r}")
     for m in messages:
         if m.role.split(" ")[0] not in ("", "assistant"):
             return _fail(f"a message from {m.role!r} at character {m.start}: the completion is the assistant's")
