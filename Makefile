@@ -5,10 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
-PLUGINS := plugins/math plugins/format plugins/language sandbox plugins/code plugins/rm plugins/judge adapters/trl adapters/openrlhf
+PLUGINS := plugins/math plugins/format plugins/language sandbox plugins/code plugins/rm plugins/judge adapters/trl adapters/openrlhf adapters/verl
 # what `pip install -e` gets: the distributions, some with the extras their tests exercise
 EDITABLE := $(patsubst plugins/language,'plugins/language[lingua]',$(patsubst plugins/format,'plugins/format[tokens]',\
-            $(patsubst adapters/openrlhf,'adapters/openrlhf[test]',$(PLUGINS))))
+            $(patsubst adapters/openrlhf,'adapters/openrlhf[test]',$(patsubst adapters/verl,'adapters/verl[test]',$(PLUGINS)))))
 STAMP  := $(VENV)/.r1verify-installed
 PYPROJECTS := pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 
@@ -21,6 +21,7 @@ $(STAMP): constraints.txt $(PYPROJECTS) Makefile
 	$(PIP) install -c constraints.txt torch==2.13.0
 	$(PIP) install -c constraints.txt -e '.[test,hf,generate,ray]' $(addprefix -e ,$(EDITABLE))
 	$(PIP) install -c constraints.txt --no-deps openrlhf==0.11.2
+	$(PIP) install -c constraints.txt --no-deps verl==0.9.1 tensordict==0.10.0 pyvers==0.1.0
 	touch $@
 
 demo: setup
