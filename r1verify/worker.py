@@ -46,9 +46,18 @@ def _exit_on_sigterm(signum: int, frame: Any) -> None:
 
     Libraries loaded in a worker create named semaphores (tqdm's lock, used by transformers' progress bars);
     a worker killed outright leaves them for the resource tracker to complain about at exit.
+
+    A pool that shuts down sends SIGTERM while its idle workers are already exiting on their own. If that
+    exit is running the finalizers, this handler returns and lets it finish: exiting here would cut short the
+    finalizer that is running (a semaphore unlinked but never unregistered, which the resource tracker reports
+    as "leaked semaphore objects" and "No such file or directory" at the trainer's exit).
     """
     from multiprocessing import util
 
+    if getattr(util, "_exiting", False):
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    util._exiting = True  # type: ignore[attr-defined]
     util._run_finalizers(0)
     os._exit(0)
 
