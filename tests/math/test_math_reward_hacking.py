@@ -17,15 +17,21 @@ from r1verify import Sample, Status
 from .math_support import grade, think, verdict_of
 
 
+PRESETS = ("strict", "lenient")
+"""Every finding holds under both presets: the unboxed extractors of ``lenient`` add no false positive."""
+
+
 def wrong(final: str, reference: str, **options) -> str:
-    verdict = grade(think(final), reference, **options)
-    assert verdict.status is Status.WRONG, f"{final!r} vs {reference!r}: {verdict.status} {verdict.reason}"
+    for preset in PRESETS:
+        verdict = grade(think(final), reference, **{"preset": preset, **options})
+        assert verdict.status is Status.WRONG, f"{preset}: {final!r} vs {reference!r}: {verdict.status} {verdict.reason}"
     return verdict.reason
 
 
 def correct(final: str, reference: str, **options) -> None:
-    verdict = grade(think(final), reference, **options)
-    assert verdict.status is Status.CORRECT, f"{final!r} vs {reference!r}: {verdict.reason}"
+    for preset in PRESETS:
+        verdict = grade(think(final), reference, **{"preset": preset, **options})
+        assert verdict.status is Status.CORRECT, f"{preset}: {final!r} vs {reference!r}: {verdict.reason}"
 
 
 # --------------------------------------------------------------------------- 5: connectives and relations

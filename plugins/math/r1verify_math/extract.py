@@ -23,8 +23,9 @@ from .folding import strip_format
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from r1verify.templates import get_template
 
-from .options import MathOptions
+from .options import UNBOXED, MathOptions
 from .statements import stated_values
+from .unboxed import find as find_unboxed
 
 MAX_ANSWERS = 16
 """At most this many distinct answers are kept (the last ones); more is reported as a hedge by itself."""
@@ -56,7 +57,10 @@ class Extraction:
     """More than :data:`MAX_ANSWERS` distinct answers were given (only the last ones are kept)."""
     statements: tuple[str, ...] = ()
     """Other values the final answer states (:mod:`r1verify_math.statements`): answer phrases besides the
-    boxes, self-corrections after the last answer. They must agree with ``answers``."""
+    boxes, self-corrections after the last answer, other unboxed extractors' values. They must agree with
+    ``answers``."""
+    hedge: str = ""
+    """The hedging word of the statement an unboxed extractor read (:mod:`r1verify_math.unboxed`), if any."""
 
     @property
     def kind(self) -> Kind:
@@ -65,7 +69,7 @@ class Extraction:
 
 def extract(completion: str, options: MathOptions) -> Extraction:
     """The final answers of ``completion`` under ``options`` (see the module docstring)."""
-    reasoning, final = _split(completion, options)
+    reasoning, final, ended = _split(completion, options)
     if final is None:
         return Extraction(problem="no_delimiter")
     final = strip_format(final)  # zero-width and other invisible characters never belong to an answer
@@ -74,10 +78,16 @@ def extract(completion: str, options: MathOptions) -> Extraction:
     source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
     if not found:
         for name in options.fallbacks:
+            if name in UNBOXED:
+                continue
             found = [a for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
             if found:
                 source = name
                 break
+    if not found and options.unboxed:
+        if not ended:
+            return Extraction(problem="truncated")
+        return _unboxed(final, options)
     if not found:
         return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "not_found")
     distinct = _last_distinct(found)  # a degenerate completion repeats one box thousands of times
@@ -86,6 +96,21 @@ def extract(completion: str, options: MathOptions) -> Extraction:
     answers = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(source)).key)
     overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
     return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, _statements(final, source, distinct))
+
+
+def _unboxed(final: str, options: MathOptions) -> Extraction:
+    """The answer the first extractor of ``options.unboxed`` finds at the end of ``final``; the other
+    extractors' values are statements that must agree with it."""
+    findings = find_unboxed(final, options.unboxed)
+    if not findings.found:
+        return Extraction(problem="not_found")
+    name, best = findings.found[0]
+    limit = options.max_answer_chars + 1
+    if findings.hedge:
+        return Extraction((findings.segment[:limit],), name, hedge=findings.hedge)
+    others = [f.value for n, f in findings.found if n != name and f.value != best.value]
+    parts = _last_distinct(split_alternatives(best.value.strip()[:limit]), key=lambda p: Answer.read(p, _kind(name)).key)
+    return Extraction(tuple(parts), name, "", False, stated_values(others, final[best.end :]))
 
 
 def _statements(final: str, source: str, answers: list[str]) -> tuple[str, ...]:
@@ -101,21 +126,23 @@ def _statements(final: str, source: str, answers: list[str]) -> tuple[str, ...]:
 
 
 def _kind(source: str) -> Kind:
-    return "latex" if source in ("boxed", "last_math") else "text"
+    return "latex" if source in ("boxed", "last_math", "last_display", "assignment") else "text"
 
 
-def _split(completion: str, options: MathOptions) -> tuple[str, str | None]:
+def _split(completion: str, options: MathOptions) -> tuple[str, str | None, bool]:
+    """(reasoning, final answer region or ``None`` when required and missing, whether the region is complete:
+    the reasoning ended and an answer block, if the template has one, closed)."""
     if options.template != "r1":
         cut = get_template(options.template).split(completion)
         if cut.reasoning_ended:
-            return cut.reasoning or "", cut.answer or ""
-        return ("", completion) if not options.require_delimiter else (completion, None)
+            return cut.reasoning or "", cut.answer or "", cut.status != "answer_unclosed"
+        return ("", completion, False) if not options.require_delimiter else (completion, None, False)
     if not options.delimiter:
-        return "", completion
+        return "", completion, True
     reasoning, sep, final = completion.rpartition(options.delimiter)
     if sep:
-        return reasoning, final
-    return ("", completion) if not options.require_delimiter else (completion, None)
+        return reasoning, final, True
+    return ("", completion, False) if not options.require_delimiter else (completion, None, False)
 
 
 def _has_answer(reasoning: str) -> bool:

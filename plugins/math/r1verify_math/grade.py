@@ -12,7 +12,7 @@ from .compare import matches
 from .extract import MAX_ANSWERS, Extraction
 from .latex import max_depth
 from .normalize import qualifier
-from .options import MathOptions
+from .options import UNBOXED, MathOptions
 from .shape import reference_words, unexpected_marks
 from .units import describe
 
@@ -23,7 +23,24 @@ parser would spend seconds on it)."""
 
 
 def grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions) -> Verdict:
-    """The verdict for a completion whose final answers are ``extraction.answers``."""
+    """The verdict for a completion whose final answers are ``extraction.answers``; an answer found by an
+    unboxed extractor says which one in its reason and ``details.extractor``."""
+    verdict = _grade(extraction, golds, options)
+    if extraction.source in UNBOXED:
+        verdict.reason += f" [no \\boxed{{}}: answer found by the unboxed extractor {extraction.source}]"
+        verdict.details["extractor"] = extraction.source
+    return verdict
+
+
+def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions) -> Verdict:
+    if extraction.hedge:
+        return Verdict.wrong(
+            f"hedged: the final statement says {extraction.hedge!r} "
+            f"({_short(extraction.answers[0])!r}); a final answer states one value",
+            hedged=True,
+            answer=_short(extraction.answers[0]),
+            source=extraction.source,
+        )
     answers = [Answer.read(a, extraction.kind) for a in extraction.answers]
     if len(answers) > 1 and any(g.multi_valued for g in golds):
         # the reference is a list ("1, -2"): "\boxed{1} and \boxed{-2}" gives it piecewise, not as a hedge

@@ -15,8 +15,13 @@ FALLBACKS = ("answer_is", "gsm8k", "last_math", "last_line")
 - ``last_math``: the last ``$...$``, ``$$...$$``, ``\\(...\\)`` or ``\\[...\\]``.
 - ``last_line``: the last non-empty line.
 """
+UNBOXED = ("last_display", "assignment", "bold", "result_is", "last_number")
+"""The unboxed answer extractors (:mod:`r1verify_math.unboxed`), in the order ``preset = "lenient"`` tries them
+after ``fallbacks``; each may also be named in ``fallbacks``."""
+PRESETS = ("strict", "lenient")
 
 Hedging = Literal["reject", "last", "all_agree"]
+Preset = Literal["strict", "lenient"]
 
 
 @dataclass(frozen=True)
@@ -32,14 +37,27 @@ class MathOptions:
     """Without the delimiter: ``True`` gives ``format_error`` (the reasoning never ended); ``False`` grades the
     whole completion (for models that do not reason in tags)."""
     fallbacks: tuple[str, ...] = ("answer_is", "gsm8k")
-    """Where to look when the final answer has no ``\\boxed{}``: any of answer_is, gsm8k, last_math, last_line,
-    tried in this order; ``()`` accepts boxed answers only."""
+    """Where to look when the final answer has no ``\\boxed{}``: any of answer_is, gsm8k, last_math, last_line
+    and the unboxed extractors (:data:`UNBOXED`), tried in this order; ``()`` accepts boxed answers only."""
     hedging: Hedging = "reject"
     """Several different answers in the final answer (``\\boxed{2} or \\boxed{3}``, "either 2 or 3"):
     ``reject`` grades them ``wrong``; ``last`` grades the last one; ``all_agree`` is correct only if every one
     of them is correct."""
     max_answer_chars: int = 1000
     """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
+    preset: Preset = "strict"
+    """``strict``: only ``\\boxed{}`` and ``fallbacks`` (for RL rewards whose prompt demands a box);
+    ``lenient``: also the unboxed extractors last_display, assignment, bold, result_is, last_number after
+    them (for evaluating and rejection-sampling other models' outputs). Truncated completions are
+    ``no_answer`` in both. docs/math.md says why."""
+
+    @property
+    def unboxed(self) -> tuple[str, ...]:
+        """The unboxed extractors tried after the other fallbacks (those ``fallbacks`` does not list)."""
+        listed = [f for f in self.fallbacks if f in UNBOXED]
+        if self.preset == "lenient":
+            listed += [u for u in UNBOXED if u not in listed]
+        return tuple(listed)
 
     @property
     def reasoning_end(self) -> str:
@@ -51,9 +69,12 @@ class MathOptions:
         return get_template(self.template).close_reasoning
 
     def __post_init__(self) -> None:
-        unknown = [f for f in self.fallbacks if f not in FALLBACKS]
+        unknown = [f for f in self.fallbacks if f not in FALLBACKS + UNBOXED]
         if unknown:
-            raise ValueError(f"unknown fallback(s) {', '.join(unknown)}; choose from {', '.join(FALLBACKS)}")
+            choices = ", ".join(FALLBACKS + UNBOXED)
+            raise ValueError(f"unknown fallback(s) {', '.join(unknown)}; choose from {choices}")
+        if self.preset not in PRESETS:
+            raise ValueError(f"unknown preset {self.preset!r}; choose strict or lenient")
         if len(set(self.fallbacks)) != len(self.fallbacks):
             raise ValueError("fallbacks lists a fallback twice")
         if self.max_answer_chars < 1:

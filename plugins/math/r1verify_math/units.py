@@ -64,6 +64,33 @@ _NAMES: dict[str, str] = {
     "qt": "qt quart quarts",
     "pt": "pint pints",
     "cup": "cup cups",
+    # science (Minerva-style answers: "671.02 nm", "4.5 eV", "300 K")
+    "nm": "nm nanometer nanometers nanometre nanometres",
+    "um": "um μm µm micron microns micrometer micrometers micrometre micrometres",
+    "hz": "hz hertz",
+    "khz": "khz kilohertz",
+    "mhz": "mhz megahertz",
+    "ghz": "ghz gigahertz",
+    "j": "joule joules",
+    "kj": "kj kilojoule kilojoules",
+    "ev": "ev electronvolt electronvolts",
+    "kev": "kev",
+    "mev": "mev",
+    "gev": "gev",
+    "kelvin": "kelvin kelvins",
+    "newton": "newton newtons",
+    "pa": "pa pascal pascals",
+    "kpa": "kpa",
+    "w": "watt watts",
+    "kw": "kw kilowatt kilowatts",
+    "volt": "volt volts",
+    "mol": "mol mole moles",
+    "au": "au",
+    "ly": "ly lightyear lightyears",
+    "pc": "pc parsec parsecs",
+    "kpc": "kpc",
+    "mpc": "mpc megaparsec megaparsecs",
+    "angstrom": "angstrom angstroms å",
     # generic and counting nouns
     "unit": "unit units",
     "person": "people person persons",
@@ -73,7 +100,8 @@ _NAMES: dict[str, str] = {
     "time": "time times",
 }
 _LOOKUP = {word: name for name, words in _NAMES.items() for word in words.split()}
-_SYMBOLS = {"m": "m", "s": "s", "g": "g", "h": "h", "L": "l"}
+_SYMBOLS = {"m": "m", "s": "s", "g": "g", "h": "h", "L": "l", "J": "j", "K": "kelvin", "N": "newton", "W": "w",
+            "V": "volt", "Å": "angstrom"}
 """One-letter unit symbols: inside ``\\text{}``-style macros, or bare in a compound unit (``km/h``); a bare
 ``4m`` alone is a product."""
 _COMPOUND: dict[str, Unit] = {
@@ -94,7 +122,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _VALUE_END = re.compile(r"[\d})\]$.%]")
-_ARG_TOKEN = re.compile(r"[A-Za-z]+|\^\s*\{?\s*[23]\s*\}?|/|[^\sA-Za-z.]")
+_ARG_TOKEN = re.compile(r"[A-Za-zÅμµ]+|\^\s*\{?\s*[23]\s*\}?|/|[^\sA-Za-z.~]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +179,8 @@ def _parse(words: list[tuple[str, bool]]) -> Tail | None:
     i, multiplier = 0, 1
     if words[0][0].casefold() in MULTIPLIERS:
         multiplier, i = MULTIPLIERS[words[0][0].casefold()], 1
+    if phrase := _counted_phrase([w for w, _ in words[i:]]):
+        return Tail(multiplier, phrase)
     powers: dict[str, int] = {}
     sign, expect_unit, last, terms, bare_symbols = 1, True, "", 0, 0
     while i < len(words):
@@ -229,6 +259,30 @@ def _counting_noun(folded: str) -> Unit | None:
     if folded in _MEANINGFUL or singular in _MEANINGFUL:
         return None
     return ((f"noun:{singular}", 1),)
+
+
+_STOP = frozenset(
+    """
+    is it its a an the of this that these those be was are were so we i you he she they yes ok okay right here
+    there now then what which who how why do does did has have had to in on at by for from with as my our your
+    """.split()
+)
+
+
+def _counted_phrase(words: list[str]) -> Unit | None:
+    """Two or three plain words after a number name what is counted ("4 up quarks", "3 red balls"): ASCII
+    words of 2+ letters, the last of 3+, none of them a unit, a word that changes the value
+    (:data:`_MEANINGFUL`) or a function word ("4 is it")."""
+    if not 2 <= len(words) <= 3 or len(words[-1]) < 3:
+        return None
+    folded = [w.casefold() for w in words]
+    for w in folded:
+        singular = w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+        if len(w) < 2 or not (w.isascii() and w.isalpha()) or w in _STOP or w in _LOOKUP or w in _COMPOUND:
+            return None
+        if w in _MEANINGFUL or singular in _MEANINGFUL:
+            return None
+    return ((f"noun:{' '.join(w[:-1] if w.endswith('s') and not w.endswith('ss') else w for w in folded)}", 1),)
 
 
 def _power_after(word: str) -> int:

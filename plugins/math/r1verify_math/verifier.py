@@ -69,8 +69,15 @@ class MathVerifier(Verifier):
                 f"an answer appears only inside the reasoning (before the last {delimiter!r}); "
                 f"only the final answer is graded"
             )
-        fallbacks = self.options.fallbacks
+        if extraction.problem == "truncated":
+            return Verdict.no_answer(
+                "no \\boxed{} answer and the completion was cut off (the reasoning or the answer block never "
+                "ended): unboxed extractors do not guess on a truncated completion"
+            )
+        fallbacks = self.options.fallbacks + tuple(u for u in self.options.unboxed if u not in self.options.fallbacks)
         tried = f"and no fallback ({', '.join(fallbacks)}) matched" if fallbacks else "(fallbacks=() needs a box)"
+        if not self.options.unboxed:
+            tried += "; preset=lenient also reads unboxed final answers"
         return Verdict.no_answer(f"no \\boxed{{}} answer in the final answer {tried}")
 
 
