@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-CompareMode = Literal["lines", "tokens", "exact"]
+CompareMode = Literal["lines", "tokens", "float", "exact"]
+
+DEFAULT_FLOAT_TOL = 1e-6
+"""The tolerance of ``compare="float"`` when no ``float_tol`` is given."""
 
 
 def _lines(text: str) -> list[str]:
@@ -45,6 +48,8 @@ def stdout_matches(
     - ``lines`` (default): line by line, ignoring trailing whitespace on each line, trailing empty lines and
       ``\\r\\n`` vs ``\\n`` (what most online judges accept).
     - ``tokens``: the whitespace-separated tokens must match (layout is free).
+    - ``float``: as ``tokens``, and tokens that are both numbers match within ``float_tol`` (1e-6 when it is 0);
+      ``nan``/``inf`` must match as text.
     - ``exact``: byte for byte.
 
     With ``float_tol`` > 0, tokens that are both numbers match within that relative or absolute tolerance.
@@ -55,6 +60,8 @@ def stdout_matches(
         return got == expected
     if mode == "tokens":
         return _tokens_match(got.split(), expected.split(), float_tol)
+    if mode == "float":
+        return _tokens_match(got.split(), expected.split(), float_tol or DEFAULT_FLOAT_TOL)
     got_lines, expected_lines = _lines(got), _lines(expected)
     if got_lines == expected_lines:
         return True

@@ -10,6 +10,7 @@ from typing import Any
 
 from r1verify_sandbox import ExecStatus, Limits, Program, ProgramResult, RunResult
 
+from .checker import Checker, judge
 from .compare import stdout_matches, values_match
 from .cpp_tests import assemble
 from .extract import Extracted
@@ -41,15 +42,20 @@ class Graded:
     outcomes: list[TestOutcome]
     compile_error: str | None = None
     sandbox_error: str | None = None
+    checker_error: str | None = None
+    """The checker program failed (crashed, timed out, exit status other than 0/1/2): the verdict is an error."""
 
 
 class Plan:
     """One sample's program and how to grade what comes back."""
 
-    def __init__(self, extracted: Extracted, suite: TestSuite, options: CodeOptions) -> None:
+    def __init__(
+        self, extracted: Extracted, suite: TestSuite, options: CodeOptions, checker: Checker | None = None
+    ) -> None:
         self.extracted = extracted
         self.suite = suite
         self.options = options
+        self.checker = checker
         self.nonce = secrets.token_hex(16)
         self.program = self._build()
 
@@ -98,17 +104,67 @@ class Plan:
             + f"; this program is {language}"
         )
 
+    def checker_program(self, result: ProgramResult) -> Program | None:
+        """The checker's program for the tests whose run ended ok (``None``: no checker, or nothing to check)."""
+        compiled = result.compile is None or result.compile.ok
+        if self.checker is None or result.error is not None or not compiled:
+            return None
+        cases = [
+            (i, test.stdin, run.stdout, test.expected)  # type: ignore[union-attr]
+            for i, (test, run) in enumerate(zip(self.suite.tests, result.runs))
+            if run.ok
+        ]
+        if not cases:
+            return None
+        o = self.options
+        limits = Limits(
+            timeout=o.checker_timeout,
+            memory_mb=max(o.memory_mb, 512),
+            max_output=64 * 1024,
+            compile_timeout=o.compile_timeout,
+            total_timeout=min(o.checker_timeout * len(cases) + 1.0, o.sample_timeout),
+        )
+        return self.checker.program(cases, limits)
+
     # ------------------------------------------------------------------ grading
-    def grade(self, result: ProgramResult) -> Graded:
+    def grade(self, result: ProgramResult, checked: ProgramResult | None = None) -> Graded:
+        """Per-test outcomes; ``checked`` is what the checker's program gave (when there is a checker)."""
         if result.error is not None:
             return Graded([], sandbox_error=result.error)
         if result.compile is not None and not result.compile.ok:
             return Graded([], compile_error=_compile_reason(result.compile))
         if self.suite.kind == "stdio":
-            return Graded(self._grade_stdio(result.runs))
+            judged, checker_error = self._checker_judgements(result.runs, checked)
+            return Graded(self._grade_stdio(result.runs, judged), checker_error=checker_error)
         return self._grade_marked(result.runs[0] if result.runs else None)
 
-    def _grade_stdio(self, runs: list[RunResult]) -> list[TestOutcome]:
+    def _checker_judgements(
+        self, runs: list[RunResult], checked: ProgramResult | None
+    ) -> tuple[dict[int, tuple[str, str]], str | None]:
+        if self.checker is None:
+            return {}, None
+        indices = [i for i, run in enumerate(runs[: len(self.suite.tests)]) if run.ok]
+        if not indices:
+            return {}, None
+        if checked is None:
+            return {}, "the checker did not run"
+        if checked.error is not None:
+            return {}, f"sandbox: {checked.error}"
+        if checked.compile is not None and not checked.compile.ok:
+            return {}, f"the checker does not compile: {_compile_reason(checked.compile)}"
+        judged: dict[int, tuple[str, str]] = {}
+        for n, index in enumerate(indices):
+            if n >= len(checked.runs):
+                return judged, f"test {index}: the checker did not run (its time budget was spent)"
+            verdict, message = judge(checked.runs[n])
+            if verdict == "failed":
+                return judged, f"test {index}: the checker failed: {message}"
+            judged[index] = (verdict, message)
+        return judged, None
+
+    def _grade_stdio(
+        self, runs: list[RunResult], judged: dict[int, tuple[str, str]] | None = None
+    ) -> list[TestOutcome]:
         o = self.options
         outcomes = []
         for index, test in enumerate(self.suite.tests):
@@ -120,6 +176,12 @@ class Plan:
             run = runs[index]
             if not run.ok:
                 outcomes.append(TestOutcome(False, run.describe(), run.duration))
+            elif self.checker is not None:
+                verdict, message = (judged or {}).get(index, ("failed", "not checked"))
+                passed = verdict == "ok"
+                what = {"wrong": "wrong answer", "presentation": "presentation error"}.get(verdict, "not checked")
+                reason = "" if passed else f"{what} (checker)" + (f": {message}" if message else "")
+                outcomes.append(TestOutcome(passed, reason, run.duration))
             elif stdout_matches(
                 run.stdout, test.expected, mode=o.compare, float_tol=o.float_tol, case_sensitive=o.case_sensitive
             ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,10 +17,19 @@ class CodeOptions:
     """Stop at the first failing test; later tests count as failed (saves time on wrong programs)."""
     max_tests: int = 0
     """Use only the first N tests of each sample (0: all). verl's PRIME scoring uses the first 10."""
-    compare: Literal["lines", "tokens", "exact"] = "lines"
-    """stdout comparison: per line ignoring trailing whitespace/blank lines, per whitespace token, or exact."""
+    compare: Literal["lines", "tokens", "float", "exact"] = "lines"
+    """stdout comparison: per line ignoring trailing whitespace/blank lines, per whitespace token, per token with
+    numbers within ``float_tol`` (1e-6 when it is 0), or exact."""
     float_tol: float = 0.0
     """Numbers in stdout (and returned values) match within this relative/absolute tolerance (0: exactly)."""
+    checker: str = ""
+    """Source of a checker program (testlib convention: ``checker INPUT OUTPUT ANSWER``, exit 0 ok, 1 wrong
+    answer, 2 presentation error, anything else a checker failure) that judges every stdin/stdout test instead of
+    ``compare``; a reference's own ``checker`` wins. Runs in the sandbox."""
+    checker_language: Literal["python", "cpp"] = "python"
+    """Language of the ``checker`` option's source."""
+    checker_timeout: float = 10.0
+    """Wall seconds per checker run; a checker that runs past it fails (the verdict is ``error``)."""
     case_sensitive: bool = True
     """Compare stdout case-sensitively."""
     strict_returns: bool = True
@@ -49,5 +59,9 @@ class CodeOptions:
             raise ValueError("test_timeout, sample_timeout and compile_timeout must be positive")
         if self.memory_mb <= 0 or self.max_output_kb <= 0 or self.max_tests < 0 or self.workers < 0:
             raise ValueError("memory_mb and max_output_kb must be positive; max_tests and workers >= 0")
-        if self.float_tol < 0:
-            raise ValueError("float_tol must be >= 0")
+        if not (math.isfinite(self.float_tol) and self.float_tol >= 0):
+            raise ValueError(f"float_tol must be a finite number >= 0 (e.g. 1e-6), got {self.float_tol!r}")
+        if not (math.isfinite(self.checker_timeout) and self.checker_timeout > 0):
+            raise ValueError(f"checker_timeout must be a positive number of seconds, got {self.checker_timeout!r}")
+        if self.checker and not self.checker.strip():
+            raise ValueError("checker is blank: give the checker program's source (or leave the option out)")

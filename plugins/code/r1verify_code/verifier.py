@@ -11,6 +11,7 @@ from r1verify_sandbox import SandboxConfig, UnknownLanguageError, languages, sha
 
 from r1verify import Sample, Verdict, Verifier
 
+from .checker import Checker, split_checker
 from .cpp_directives import RejectedProgram
 from .extract import NoProgram, extract_program
 from .grading import Graded, Plan
@@ -47,7 +48,10 @@ class CodeVerifier(Verifier):
         if todo:
             pool = shared_pool(self._sandbox_config())  # SandboxError (no engine, no image) reaches the engine
             results = pool.run_many([p.program for p in todo])
-            graded = iter(p.grade(r) for p, r in zip(todo, results))
+            checks = [p.checker_program(r) for p, r in zip(todo, results)]
+            ran = iter(pool.run_many([c for c in checks if c is not None]) if any(checks) else [])
+            checked = [next(ran) if c is not None else None for c in checks]
+            graded = iter(p.grade(r, c) for p, r, c in zip(todo, results, checked))
             plans = [self._verdict(p, next(graded)) if isinstance(p, Plan) else p for p in plans]
         return plans  # type: ignore[return-value]
 
@@ -70,9 +74,10 @@ class CodeVerifier(Verifier):
         return found, reference, sample.meta.get("language")
 
     def batch_deadline(self, n: int, timeout: float) -> float:
-        """Rounds of the pool's width, each as long as a sample may take, plus container start-up."""
+        """Rounds of the pool's width, each as long as a sample may take (its checker's round included: any
+        reference may name a checker), plus container start-up."""
         o = self.options
-        per_sample = max(timeout, o.sample_timeout + o.compile_timeout + 10.0)
+        per_sample = max(timeout, 2 * (o.sample_timeout + o.compile_timeout) + 10.0)
         width = SandboxConfig(workers=o.workers).size
         return per_sample * math.ceil(max(1, n) / width) + START_MARGIN
 
@@ -94,7 +99,14 @@ class CodeVerifier(Verifier):
     def _plan(self, sample: Sample, specs: dict[str, Any]) -> Plan | Verdict:
         o = self.options
         try:
-            suite = parse_reference(sample.reference).limit(o.max_tests)
+            reference, checker = split_checker(sample.reference)
+            if checker is None and o.checker:
+                checker = Checker(o.checker, o.checker_language)
+            suite = parse_reference(reference).limit(o.max_tests)
+            if checker is not None:
+                checker.wrapped()  # a C++ checker without main fails here, before anything runs
+                if suite.kind != "stdio":
+                    raise BadReference(f"a checker judges stdin/stdout tests; these are {suite.kind}-style tests")
         except BadReference as exc:
             return Verdict.error(f"reference: {exc}")
         try:
@@ -110,7 +122,7 @@ class CodeVerifier(Verifier):
         except UnknownLanguageError as exc:
             return Verdict.error(str(exc))
         try:
-            return Plan(program, suite, o)
+            return Plan(program, suite, o, checker)
         except (BadReference, RejectedProgram) as exc:  # tests for another language; a rejected C++ solution
             return Verdict.wrong(str(exc), language=program.language)
 
@@ -118,6 +130,8 @@ class CodeVerifier(Verifier):
         details: dict[str, Any] = {"language": plan.extracted.language, "format": plan.suite.source_format}
         if graded.sandbox_error is not None:
             return Verdict.error(f"sandbox: {graded.sandbox_error}", **details)
+        if graded.checker_error is not None:
+            return Verdict.error(f"checker: {graded.checker_error}", **details)
         if graded.compile_error is not None:
             return Verdict.wrong(
                 graded.compile_error, compile_error=True, passed=0, total=len(plan.suite.tests), **details
