@@ -174,3 +174,32 @@ def test_hacked_answers_do_not_fool_the_checker(code_verifier):
     for name, verdict in zip(hacks, verdicts):
         assert verdict.status is Status.WRONG, (name, verdict.reason)
         assert verdict.score == 0.0
+
+
+@pytest.mark.docker
+def test_recipe_options_through_the_engine(docker_pool):
+    from r1verify import Engine, Recipe
+
+    third = {"inputs": ["1 3\n", "2 3\n"], "outputs": ["0.333333333\n", "0.666666667\n"]}
+    program = fenced("a, b = map(int, input().split())\nprint(f'{a / b:.7f}')")  # fewer digits than stored
+    options = {"backend": "docker", "workers": 2}
+    recipe = Recipe.from_dict(
+        {
+            "verifiers": {
+                "exact_digits": {"verifier": "code", "options": options},
+                "float": {"verifier": "code", "options": {**options, "compare": "float"}},
+                "checked": {"verifier": "code", "options": {**options, "checker": PY_CHECKER}},
+            }
+        }
+    )
+    with Engine(recipe) as engine:
+        divided, summed = engine.verify(
+            [Sample(program, reference=third), Sample(fenced(OTHER_RIGHT_ANSWER), reference=TESTS)]
+        )
+    assert divided.verdicts["exact_digits"].status is Status.WRONG
+    assert divided.verdicts["float"].status is Status.CORRECT
+    # the other problem's checker cannot read this input ("1 3" is not one integer): an error, never a verdict
+    checked = divided.verdicts["checked"]
+    assert checked.status is Status.ERROR and checked.score is None and "ValueError" in checked.reason
+    assert summed.verdicts["checked"].status is Status.CORRECT
+    assert summed.verdicts["float"].status is Status.PARTIAL
