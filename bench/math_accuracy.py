@@ -1,6 +1,7 @@
-"""Agreement of the ``math`` verifier with the real label sets in bench/data/math (and of plain math-verify).
+"""Agreement of the ``math`` verifier with the real label sets in bench/data/math (and of plain math-verify),
+under the ``strict`` and ``lenient`` presets, with false positives (graded correct, labelled wrong) apart.
 
-    python bench/math_accuracy.py [--baseline] [--show 20] [--workers 2]
+    python bench/math_accuracy.py [--baseline] [--show 20] [--workers 2] [--sets qwen,sky]
 
 Label sets (see bench/data/math/PROVENANCE.md):
 
@@ -8,6 +9,9 @@ Label sets (see bench/data/math/PROVENANCE.md):
   answer (or the MATH-500 solution, with its box, for the 5 problems that are in MATH-500).
 - ``gsm8k``: 5276 GPT-3 GSM8K solutions with ``is_correct``; reference: the GSM8K rationale ending in ``#### N``.
 - ``equiv``: 567 (gold, pred, expected_equal) cases from other projects' test suites.
+- ``sky``: Sky-T1 long-CoT completions of Minerva-math problems (science with units), labelled by the
+  Qwen2.5-Math grader (``score``), from NovaSky-AI/SkyThought's published evaluation outputs; graded with
+  ``template = "sky-t1"`` and ``require_delimiter = false``, as the user of issue 16 did.
 
 These completions come from models that do not reason in tags (no ``</think>``), so they are graded whole:
 ``delimiter=""``. The equivalence cases' predictions are often bare text with no box, so every fallback is on
@@ -35,7 +39,9 @@ OPTIONS = {
     "qwen": PLAIN,
     "gsm8k": PLAIN,
     "equiv": {**PLAIN, "fallbacks": ["answer_is", "gsm8k", "last_math", "last_line"]},
+    "sky": {"template": "sky-t1", "require_delimiter": False},
 }
+PRESETS = ("strict", "lenient")
 
 
 @dataclass
@@ -89,12 +95,23 @@ def load_equiv() -> list[Labeled]:
     ]
 
 
-LOADERS = {"qwen": load_qwen, "gsm8k": load_gsm8k, "equiv": load_equiv}
+def load_sky() -> list[Labeled]:
+    return [
+        Labeled(Sample(r["completion"], reference=r["gt"], domain="sky"), r["score"], f"sky-{r['idx']}")
+        for r in read("skythought_minerva_sample.jsonl")
+    ]
+
+
+LOADERS = {"qwen": load_qwen, "gsm8k": load_gsm8k, "equiv": load_equiv, "sky": load_sky}
 
 
 def recipe(**extra: Any) -> Recipe:
-    """One ``math`` instance per label set, routed by domain."""
-    specs = {name: {"verifier": "math", "domains": [name], "options": opts, **extra} for name, opts in OPTIONS.items()}
+    """One ``math`` instance per (label set, preset), routed by domain; verdicts are keyed ``set/preset``."""
+    specs = {
+        f"{name}/{preset}": {"verifier": "math", "domains": [name], "options": {**opts, "preset": preset}, **extra}
+        for name, opts in OPTIONS.items()
+        for preset in PRESETS
+    }
     return Recipe.from_dict({"verifiers": specs}, name="math-accuracy")
 
 
@@ -106,40 +123,61 @@ def math_verify_says(sample: Sample) -> bool:
     return bool(verify(parse(reference), parse(sample.completion)))
 
 
+def score(said: list[bool], rows: list[Labeled]) -> tuple[int, int, int]:
+    """(agreements, false positives: said correct where the label is wrong, misses: the other way round)."""
+    agree = sum(s == row.label for s, row in zip(said, rows, strict=True))
+    fp = sum(s and not row.label for s, row in zip(said, rows, strict=True))
+    return agree, fp, len(rows) - agree - fp
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", action="store_true", help="also score plain math-verify (slow)")
-    parser.add_argument("--show", type=int, default=20, help="disagreements to print per label set")
+    parser.add_argument("--show", type=int, default=20, help="disagreements to print per label set and preset")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sets", default=",".join(LOADERS), help="comma-separated label sets")
     args = parser.parse_args()
+    table = []
     with Engine(recipe(), workers=args.workers) as engine:
-        for name, load in LOADERS.items():
-            rows = load()
+        for name in args.sets.split(","):
+            rows = LOADERS[name]()
             started = time.perf_counter()
             results = engine.verify([row.sample for row in rows])
             seconds = time.perf_counter() - started
-            verdicts = [r.verdicts[name] for r in results]
-            said = [v.status.value == "correct" for v in verdicts]
-            agree = sum(s == row.label for s, row in zip(said, rows, strict=True))
-            statuses = Counter((v.status.value, row.label) for v, row in zip(verdicts, rows, strict=True))
-            print(
-                f"\n== {name}: {len(rows)} rows, r1verify agreement {agree / len(rows):.4f} ({agree}), {seconds:.1f}s"
-            )
-            print("   (status, label) counts:", dict(sorted(statuses.items())))
+            line = [name, str(len(rows))]
+            print(f"\n== {name}: {len(rows)} rows, both presets in {seconds:.1f}s")
+            for preset in PRESETS:
+                verdicts = [r.verdicts[f"{name}/{preset}"] for r in results]
+                said = [v.status.value == "correct" for v in verdicts]
+                agree, fp, missed = score(said, rows)
+                line.append(f"{agree / len(rows):.4f} ({fp} FP / {missed} missed)")
+                statuses = Counter((v.status.value, row.label) for v, row in zip(verdicts, rows, strict=True))
+                sources = Counter(v.details.get("source", "-") for v in verdicts)
+                print(f"   {preset}: agreement {agree / len(rows):.4f} ({agree}), false positives {fp}, missed {missed}")
+                print("      (status, label) counts:", dict(sorted(statuses.items())))
+                print("      answers found by:", dict(sources.most_common()))
+                shown = 0
+                for row, verdict, s in zip(rows, verdicts, said, strict=True):
+                    if s != row.label and shown < args.show:
+                        shown += 1
+                        ref = row.sample.reference
+                        ref = ref if isinstance(ref, str) else repr(ref)
+                        print(
+                            f"      {row.group} label={row.label!s:5} r1verify={verdict.status.value:9} "
+                            f"ref={ref[-50:]!r} answer={verdict.details.get('answer', '')!r:.50} {verdict.reason[:100]}"
+                        )
             if args.baseline:
                 started = time.perf_counter()
-                base = sum(math_verify_says(row.sample) == row.label for row in rows)
+                said = [math_verify_says(row.sample) for row in rows]
                 seconds = time.perf_counter() - started
-                print(f"   math-verify defaults agreement {base / len(rows):.4f} ({base}), {seconds:.1f}s serial")
-            shown = 0
-            for row, verdict, s in zip(rows, verdicts, said, strict=True):
-                if s != row.label and shown < args.show:
-                    shown += 1
-                    ref = row.sample.reference if isinstance(row.sample.reference, str) else repr(row.sample.reference)
-                    print(
-                        f"   label={row.label!s:5} r1verify={verdict.status.value:9} ref={ref[-60:]!r} "
-                        f"answer={verdict.details.get('answer', '')!r:.60} {verdict.reason[:90]}"
-                    )
+                agree, fp, missed = score(said, rows)
+                line.append(f"{agree / len(rows):.4f} ({fp} FP / {missed} missed)")
+                print(f"   math-verify defaults: agreement {agree / len(rows):.4f}, FP {fp}, {seconds:.1f}s serial")
+            table.append(line)
+    print("\n| label set | rows | strict | lenient |" + (" math-verify |" if args.baseline else ""))
+    print("|---|---|---|---|" + ("---|" if args.baseline else ""))
+    for line in table:
+        print("| " + " | ".join(line) + " |")
 
 
 if __name__ == "__main__":

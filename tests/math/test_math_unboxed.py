@@ -222,3 +222,20 @@ def test_units_and_named_quantities(final, reference, equal):
     for preset in ("strict", "lenient"):
         verdict = MathVerifier(preset=preset).verify(Sample(f"<think>ok</think>{final}", reference=reference))
         assert (verdict.status is Status.CORRECT) is equal, verdict.reason
+
+
+def test_a_prose_assignment_that_runs_into_prose_is_not_its_value():
+    ending = "The value of \\( r \\) in the polar form of \\( z = 1 + \\sqrt{3}i \\) is 2."
+    verdict = lenient(sky(ending), "2")
+    assert verdict.status is Status.CORRECT and verdict.details["extractor"] == "result_is"
+    assert lenient(sky("So z = 1 + 3 \\) is 4"), "4").details.get("extractor") != "assignment"
+
+
+def test_an_untagged_completion_is_not_taken_for_a_truncated_one():
+    """No reasoning tags at all (the model skipped the template): with require_delimiter=false it is graded
+    whole; an opened and never closed reasoning stays no_answer (test above)."""
+    completion = "Using the modulus formula, r = sqrt(1 + 3). So the value of r is 2."
+    for options in ({"template": "sky-t1"}, {"delimiter": "<|end_of_thought|>"}):
+        verifier = MathVerifier(require_delimiter=False, preset="lenient", **options)
+        assert verifier.verify(Sample(completion, reference="2")).status is Status.CORRECT
+        assert verifier.verify(Sample(completion, reference="3")).status is Status.WRONG

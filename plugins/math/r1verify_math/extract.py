@@ -136,13 +136,22 @@ def _split(completion: str, options: MathOptions) -> tuple[str, str | None, bool
         cut = get_template(options.template).split(completion)
         if cut.reasoning_ended:
             return cut.reasoning or "", cut.answer or "", cut.status != "answer_unclosed"
-        return ("", completion, False) if not options.require_delimiter else (completion, None, False)
+        # no template at all ("missing") is a model that answers without reasoning tags; an opened and never
+        # closed reasoning ("unclosed") was cut off
+        return ("", completion, cut.status == "missing") if not options.require_delimiter else (completion, None, False)
     if not options.delimiter:
         return "", completion, True
     reasoning, sep, final = completion.rpartition(options.delimiter)
     if sep:
         return reasoning, final, True
-    return ("", completion, False) if not options.require_delimiter else (completion, None, False)
+    opener = _OPENERS.get(options.delimiter)
+    untagged = opener is not None and opener not in completion
+    return ("", completion, untagged) if not options.require_delimiter else (completion, None, False)
+
+
+_OPENERS = {"</think>": "<think>", "<|end_of_thought|>": "<|begin_of_thought|>"}
+"""The tag that opens the reasoning a delimiter closes: a completion with neither did not use the tags (it is
+not cut off); for other delimiters a completion without one counts as cut off."""
 
 
 def _has_answer(reasoning: str) -> bool:

@@ -48,7 +48,7 @@ _HEDGE = re.compile(
 _VERB = re.compile(r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|comes\s+to|totals?)\s+", re.IGNORECASE)
 _VALUE_START = re.compile(r"[-+−]?\s*(?:\.?\d|\$|\\\(|\\\[|\\(?:frac|dfrac|tfrac|sqrt|pi|infty)(?![A-Za-z]))")
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:\s*\\?%)?")
-_UNIT_TAIL = re.compile(r"\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~)*")
+_UNIT_TAIL = re.compile(r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~))*\s*")
 _FILLER = re.compile(r"\s*(?:in\s+total|in\s+all|altogether|total|overall)\s*$", re.IGNORECASE)
 _NAME = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?[A-Za-z0-9,]+\}?)?'*(?:\s*\([^()=]{1,20}\))?|\\[A-Za-z]+(?:\s*[A-Za-z](?![A-Za-z]))?"
@@ -58,6 +58,7 @@ _NAME = re.compile(
 _PROSE_ASSIGNMENT = re.compile(
     r"(?:^|(?<=[\s,:]))[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([^()=]{1,20}\))?\s*=\s*(?P<value>[^=]+(?:=[^=]+)*)$"
 )
+_PROSE_JUNK = re.compile(r"\\[()\[\]]|\$|(?<![\\A-Za-z])[A-Za-z]{2,}")
 _LABEL = re.compile(r"^[^\d$\\:]{1,60}:\s*")
 
 
@@ -188,7 +189,9 @@ def _assignment(segment: _Segment) -> Found | None:
         return Found(value, segment.start + segment.spans[-1].end) if value else None
     sentence, _ = _last_sentence(segment)  # in prose: "so x = 34."
     m = _PROSE_ASSIGNMENT.search(sentence.rstrip(_TRAILER))
-    return Found(m.group("value").strip(), segment.end) if m else None
+    if m is None or _PROSE_JUNK.search(m.group("value")):
+        return None  # "z = 1 + \sqrt{3}i \) is 2": the value runs into prose or out of its math
+    return Found(m.group("value").strip(), segment.end)
 
 
 def _bold(segment: _Segment) -> Found | None:

@@ -91,6 +91,8 @@ _NAMES: dict[str, str] = {
     "kpc": "kpc",
     "mpc": "mpc megaparsec megaparsecs",
     "angstrom": "angstrom angstroms å",
+    "celsius": "celsius centigrade",
+    "fahrenheit": "fahrenheit",
     # generic and counting nouns
     "unit": "unit units",
     "person": "people person persons",
