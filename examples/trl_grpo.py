@@ -143,8 +143,8 @@ def model_and_tokenizer(args: argparse.Namespace) -> tuple[Any, Any]:
 def main(argv: list[str] | None = None) -> dict[str, float]:
     args = parse_args(argv)
     import torch
-    from r1verify_trl import reward_funcs
-    from trl import GRPOConfig, GRPOTrainer
+    from r1verify_trl import grpo_config, reward_funcs
+    from trl import GRPOTrainer
 
     # the tiny tokenizer's chat template writes <think> after the assistant header, as R1-distill templates do
     prefill = args.prefill_think or (args.tiny and not args.no_chat)
@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     model, tokenizer = model_and_tokenizer(args)
     dataset = with_prompts(load_rows(args), args)
     tiny = args.tiny
-    config = GRPOConfig(
+    # grpo_config: GRPOConfig in transformers' current names (activation_checkpointing), no deprecation notices
+    config = grpo_config(
         output_dir=args.output_dir,
         reward_weights=rf.weights,
         learning_rate=args.learning_rate,

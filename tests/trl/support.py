@@ -32,7 +32,8 @@ class TrainerLogs:
 def run_grpo(rf: Any, dataset: Any, tokenizer: Any, output_dir: str, **overrides: Any) -> Any:
     """Train a fresh tiny Qwen2 model for 2 GRPO steps on CPU with ``rf``'s functions and weights; the trainer."""
     from r1verify_trl.tiny import tiny_model
-    from trl import GRPOConfig, GRPOTrainer
+    from r1verify_trl import grpo_config
+    from trl import GRPOTrainer
 
     settings: dict[str, Any] = {
         "output_dir": output_dir,
@@ -56,7 +57,7 @@ def run_grpo(rf: Any, dataset: Any, tokenizer: Any, output_dir: str, **overrides
         processing_class=tokenizer,
         reward_funcs=rf.funcs,
         train_dataset=dataset,
-        args=GRPOConfig(**settings),
+        args=grpo_config(**settings),
     )
     trainer.train()
     return trainer

@@ -10,6 +10,14 @@ Example::
                           args=GRPOConfig(reward_weights=rf.weights, output_dir="out"))
 """
 
+from .config import grpo_config, quiet_old_checkpointing_aliases
 from .functions import AsyncRewardFunction, RewardFuncs, RewardFunction, reward_funcs
 
-__all__ = ["AsyncRewardFunction", "RewardFuncs", "RewardFunction", "reward_funcs"]
+__all__ = [
+    "AsyncRewardFunction",
+    "RewardFuncs",
+    "RewardFunction",
+    "grpo_config",
+    "quiet_old_checkpointing_aliases",
+    "reward_funcs",
+]
