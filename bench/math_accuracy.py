@@ -9,7 +9,7 @@ Label sets (see bench/data/math/PROVENANCE.md):
   answer (or the MATH-500 solution, with its box, for the 5 problems that are in MATH-500).
 - ``gsm8k``: 5276 GPT-3 GSM8K solutions with ``is_correct``; reference: the GSM8K rationale ending in ``#### N``.
 - ``equiv``: 567 (gold, pred, expected_equal) cases from other projects' test suites.
-- ``sky``: Sky-T1 long-CoT completions of Minerva-math problems (science with units), labelled by the
+- ``sky``: 14 Sky-T1 long-CoT completions of Minerva-math (science with units) and MATH-500 problems, labelled by the
   Qwen2.5-Math grader (``score``), from NovaSky-AI/SkyThought's published evaluation outputs; graded with
   ``template = "sky-t1"`` and ``require_delimiter = false``, as the user of issue 16 did.
 
@@ -98,7 +98,7 @@ def load_equiv() -> list[Labeled]:
 def load_sky() -> list[Labeled]:
     return [
         Labeled(Sample(r["completion"], reference=r["gt"], domain="sky"), r["score"], f"sky-{r['idx']}")
-        for r in read("skythought_minerva_sample.jsonl")
+        for r in read("skythought_sample.jsonl")
     ]
 
 
