@@ -239,3 +239,14 @@ def test_an_untagged_completion_is_not_taken_for_a_truncated_one():
         verifier = MathVerifier(require_delimiter=False, preset="lenient", **options)
         assert verifier.verify(Sample(completion, reference="2")).status is Status.CORRECT
         assert verifier.verify(Sample(completion, reference="3")).status is Status.WRONG
+
+
+def test_last_line_takes_a_whole_matrix_block():
+    """Grader study fix: a bare matrix as the last lines was read as its closing line ``\\end{bmatrix}``."""
+    pred = "So the product is\n\\begin{bmatrix}\n -7 & 6 \\\\\n 11 & -9\n\\end{bmatrix}"
+    verifier = MathVerifier(delimiter="", require_delimiter=False, fallbacks=("last_line",))
+    reference = "\\begin{pmatrix} -7 & 6 \\\\ 11 & -9 \\end{pmatrix}"
+    assert verifier.verify(Sample(pred, reference=reference)).status is Status.CORRECT
+    assert verifier.verify(Sample(pred, reference="\\begin{pmatrix} -7 & 6 \\\\ 11 & 9 \\end{pmatrix}")).status is (
+        Status.WRONG
+    )

@@ -228,7 +228,14 @@ def _last_math(text: str) -> list[str]:
 
 
 def _last_line(text: str) -> list[str]:
-    return [text.strip().rpartition("\n")[2]]
+    text = text.strip()
+    line = text.rpartition("\n")[2]
+    end = re.match(r"\s*\\end\{(\w+\*?)\}", line)
+    if end:  # a matrix or aligned block whose last line closes it: the whole block is the last "line"
+        start = text.rfind("\\begin{" + end.group(1) + "}")
+        if start >= 0:
+            return [text[start:]]
+    return [line]
 
 
 _ANCHORED: dict[str, Callable[[str], list[str]]] = {"answer_is": _answer_is, "gsm8k": _gsm8k}
