@@ -12,7 +12,7 @@ EDITABLE := $(patsubst plugins/language,'plugins/language[lingua]',$(patsubst pl
 STAMP  := $(VENV)/.r1verify-installed
 PYPROJECTS := pyproject.toml $(addsuffix /pyproject.toml,$(PLUGINS))
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test bench clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# every bench/ script, 3 runs each in its small mode; rewrites README.md's benchmark table (median and range)
+bench: setup
+	$(BIN)/python bench/run_all.py --quick --write-readme $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out
