@@ -21,7 +21,9 @@ class MathVerifier(Verifier):
     """Grades the final answer of a math completion against its reference.
 
     The final answer is the text after the last ``delimiter``; in it the ``\\boxed{}`` answers (or, without
-    any, the configured fallbacks) are graded. Several different answers are a hedge (``hedging`` decides).
+    any, the configured fallbacks; with ``preset="lenient"`` also the unboxed extractors of
+    :mod:`r1verify_math.unboxed`, never on a cut-off completion) are graded. Several different answers are a
+    hedge (``hedging`` decides).
     Answers are compared by canonical text, then exactly as numbers, then with math-verify (closed-form numbers
     by value, without its rounding). Statuses: ``correct``, ``wrong`` (also for hedges and over-long answers),
     ``no_answer``, ``format_error`` (no delimiter, when required), ``error`` (the reference cannot be read or
