@@ -114,6 +114,24 @@ HEDGED = [
     "x is 9 and y is 3.",
     "Either 9 works.",
     "The total is 9, unless the deposits are counted twice.",
+    # sprays, bounds and labels (found by attacking the extractors; all were correct before the guards)
+    "Checking: 1, 2, 3, 4, 5, 6, 7, 8, 9",
+    "The candidates run from 1 to 9",
+    "Values: 1 4 9",
+    "**1, 2, ..., 9**",
+    "$$1, 2, \\dots, 9$$",
+    "So the count is ~9.",
+    "So the count is at least 9.",
+    "So the count is at most 9.",
+    "So the count is 9+.",
+    "So the count is ≥ 9.",
+    "So the count is $\\geq 9$.",
+    "So $x > 9$.",
+    "The count is 9 ± 1.",
+    "Step 9",
+    "See equation (9)",
+    "Figure 9",
+    "The count is 9!",
 ]
 
 
@@ -250,3 +268,15 @@ def test_last_line_takes_a_whole_matrix_block():
     assert verifier.verify(Sample(pred, reference="\\begin{pmatrix} -7 & 6 \\\\ 11 & 9 \\end{pmatrix}")).status is (
         Status.WRONG
     )
+
+
+@pytest.mark.parametrize(
+    "box", ["\\boxed{1, 2, ..., 9}", "\\boxed{1, 2, \\dots, 9}", "\\boxed{\\geq 9}", "\\boxed{> 9}", "\\boxed{x < 9}"]
+)
+def test_boxed_ellipses_and_bounds_are_not_the_value(box):
+    """Grader study: math-verify reads ``1, 2, ..., 9`` and ``\\geq 9`` as 9; a box was graded correct."""
+    for preset in ("strict", "lenient"):
+        verdict = MathVerifier(preset=preset).verify(Sample(f"<think>ok</think>{box}", reference="9"))
+        assert verdict.status is Status.WRONG, verdict.reason
+    interval = MathVerifier().verify(Sample("<think>ok</think>\\boxed{[9, \\infty)}", reference="x \\geq 9"))
+    assert interval.status is Status.CORRECT, interval.reason

@@ -50,6 +50,8 @@ _MARKS = {  # name: (pattern, what it is)
     "mid": (r"\\(?:mid|nmid|divides)(?![A-Za-z])|[∣∤]", "a divides or such-that bar"),
     "struck out": (r"\\(?:cancel|bcancel|xcancel|cancelto|sout|st)(?![A-Za-z])", "a struck-out part"),
     "question mark": (r"\?", "a question mark"),
+    "ellipsis": (r"\\(?:dots|ldots|cdots|dotsc|dotsb)(?![A-Za-z])|\.\.\.|…", "an ellipsis"),
+    "inequality": (r"\\(?:geq?|leq?|geqslant|leqslant|gt|lt)(?![A-Za-z])|[≥≤]|<(?![|/A-Za-z])|(?<![|A-Za-z/-])>", "an inequality"),
     "cases": (r"\\begin\s*\{\s*[dr]?cases\*?\s*\}", "a cases environment"),
     "array": (r"\\begin\s*\{\s*array\s*\}", "an array environment"),
     "matrix": (r"\\begin\s*\{\s*[pbBvV]?matrix\*?\s*\}|\\begin\s*\{\s*smallmatrix\s*\}", "a matrix"),
@@ -57,7 +59,8 @@ _MARKS = {  # name: (pattern, what it is)
 _DESCRIPTIONS = {name: what for name, (_, what) in _MARKS.items()} | {"semicolon": "values separated by ';'"}
 _MARK = re.compile("|".join(f"(?P<m{i}>{pattern})" for i, (pattern, _) in enumerate(_MARKS.values())))
 _MARK_NAMES = list(_MARKS)
-_HARMLESS = {"matrix"}
+_HARMLESS = {"matrix", "interval"}
+_INTERVAL = re.compile(r"^[\s$]*(?:\\left)?\s*[\[(].*,.*[\])][\s$.]*$", re.DOTALL)
 """Marks that never make an answer wrong by themselves (a matrix is a value); a matrix reference also allows
 an ``array``."""
 _BAR = re.compile(r"\\[lr]?vert(?![A-Za-z])|(?<!\\)\|")
@@ -85,12 +88,15 @@ def marks(answer: str) -> frozenset[str]:
         found.add("mid")  # a lone bar is "divides" or "such that"; pairs are absolute values
     if _top_level_semicolon(text):
         found.add("semicolon")
+    if _INTERVAL.match(text) or "\\cup" in text or "\\infty" in text:
+        found.add("interval")  # an interval or ray: an inequality may state the same set
     return frozenset(found)
 
 
 def unexpected_marks(answer: frozenset[str], reference: frozenset[str]) -> list[str]:
     """What the marks of an answer that its reference does not have (and that matter) are, in words."""
     allowed = reference | ({"array"} if "matrix" in reference else set())
+    allowed |= {"inequality"} if "interval" in reference else set()
     return sorted(_DESCRIPTIONS[name] for name in answer - allowed - _HARMLESS)
 
 

@@ -42,7 +42,10 @@ _HEDGE = re.compile(
     r"(?<![\\A-Za-z])(?:maybe|perhaps|possibly|probably|likely|unlikely|might|could|may|either|or|nor|xor|else|"
     r"otherwise|alternatively|instead|unless|except|not|no|never|wrong|incorrect|approx|approximately|about|"
     r"around|roughly|nearly|almost|guess|unsure|uncertain|doubtful|hmm+|wait|[a-z]+n['’]t)(?![A-Za-z])"
-    r"|\\(?:approx|lor|vee|neq|ne|sim)(?![A-Za-z])|[≈∨≠?]",
+    r"|(?<![A-Za-z])(?:at\s+(?:least|most)|more|less|fewer|greater|smaller|over|under|exceeds?|above|below|"
+    r"upwards|roughly|ish)(?![A-Za-z])"
+    r"|\\(?:approx|lor|vee|neq|ne|sim|geq?|leq?|gt|lt|geqslant|leqslant|dots|ldots|cdots|pm|mp)(?![A-Za-z])"
+    r"|[≈∨≠?≥≤<>±…]|\.\.\.|(?<![{\w])~(?=\s*\d)|(?<=\d)\s*\+(?!\s*[\d\\(])|(?<=\d)!",
     re.IGNORECASE,
 )
 _VERB = re.compile(r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|comes\s+to|totals?)\s+", re.IGNORECASE)
@@ -57,6 +60,12 @@ _NAME = re.compile(
 """What may stand left of ``=`` in an assignment: ``x``, ``x_1``, ``f(2)``, ``v(r)``, ``\\theta``, ``\\tan A``."""
 _PROSE_ASSIGNMENT = re.compile(
     r"(?:^|(?<=[\s,:]))[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([^()=]{1,20}\))?\s*=\s*(?P<value>[^=]+(?:=[^=]+)*)$"
+)
+_LIST_BEFORE = re.compile(r"(?:[,;&|]|\\dots|\.\.\.|…|(?<![A-Za-z])(?:and|or|to|through|from|vs)|\d[%)]?)\s*$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:steps?|equations?|eqs?|figures?|figs?|tables?|sections?|problems?|parts?|cases?|lines?|pages?|"
+    r"questions?|chapters?|items?|examples?|exercises?|theorems?|lemmas?|no|number|#|\()\.?\s*$",
+    re.IGNORECASE,
 )
 _PROSE_JUNK = re.compile(r"\\[()\[\]]|\$|(?<![\\A-Za-z])[A-Za-z]{2,}")
 _LABEL = re.compile(r"^[^\d$\\:]{1,60}:\s*")
@@ -239,6 +248,8 @@ def _last_number(segment: _Segment) -> Found | None:
     last = numbers[-1]
     if text[: last.start()].rstrip().endswith(("^", "{", "/", "\\frac", "=", "\\approx", "+", "-", "*", "\\times")):
         return None  # the end of an expression or an equation (assignment reads those), not a number
+    if _LIST_BEFORE.search(text[: last.start()]) or _LABEL_BEFORE.search(text[: last.start()]):
+        return None  # the last of several values ("1, 2, ..., 9", "from 1 to 9", "1 4 9"): no one answer
     tail = text[last.end() :]
     unit = _UNIT_TAIL.match(tail)
     if unit is None or unit.end() != len(tail):
