@@ -64,7 +64,7 @@ ENDINGS = [
         "assignment",
     ),
     ("Adding the three deposits, the total is 11,000 dollars.", "11000", "result_is"),
-    ("Each table seats 3, and 3 tables are full, so 9 customers.", "9", "last_number"),
+    ("All the tables are full, so 9 customers.", "9", "last_number"),
     ("Solving for $n$:\n\n\\[\nn = 34\n\\]\n\nI hope this helps!", "34", "last_display"),
     ("Therefore, \\( v(r) = \\sqrt{\\frac{GM}{r}} \\).", "\\sqrt{\\frac{GM}{r}}", "assignment"),
 ]
@@ -132,6 +132,10 @@ HEDGED = [
     "See equation (9)",
     "Figure 9",
     "The count is 9!",
+    "There are 2 cases with 9 each.",
+    "Each table seats 3, and 3 tables are full, so 9 customers.",
+    "The problem asks for the value when n = 9.",
+    "This holds for x = 9.",
 ]
 
 

@@ -67,6 +67,9 @@ _LABEL_BEFORE = re.compile(
     r"questions?|chapters?|items?|examples?|exercises?|theorems?|lemmas?|no|number|#|\()\.?\s*$",
     re.IGNORECASE,
 )
+_CONDITION = re.compile(
+    r"(?<![A-Za-z])(?:when|whenever|if|for|with|where|let|given|suppose|assume|at|unless|until)\s*$", re.IGNORECASE
+)
 _PROSE_JUNK = re.compile(r"\\[()\[\]]|\$|(?<![\\A-Za-z])[A-Za-z]{2,}")
 _LABEL = re.compile(r"^[^\d$\\:]{1,60}:\s*")
 
@@ -112,8 +115,11 @@ def find(region: str, names: tuple[str, ...]) -> Findings:
     if segment is None:
         return Findings()
     found = tuple((name, f) for name in names if (f := EXTRACTORS[name](segment)) is not None)
-    hedge = _HEDGE.search(_prose(segment)) if found else None
-    return Findings(found, hedge.group() if hedge else "", segment.text.strip())
+    hedge = _HEDGE.search(_prose(segment))
+    if hedge and not found and names and _NUMBER.search(segment.text):
+        # "671.02 nm, or maybe 671.1 nm": no extractor takes one value, and the ending hedges between several
+        found = ((names[-1], Found(segment.text.strip(), segment.end)),)
+    return Findings(found, hedge.group() if hedge and found else "", segment.text.strip())
 
 
 # --- segments ---------------------------------------------------------------------------------------------------
@@ -198,7 +204,7 @@ def _assignment(segment: _Segment) -> Found | None:
         return Found(value, segment.start + segment.spans[-1].end) if value else None
     sentence, _ = _last_sentence(segment)  # in prose: "so x = 34."
     m = _PROSE_ASSIGNMENT.search(sentence.rstrip(_TRAILER))
-    if m is None or _PROSE_JUNK.search(m.group("value")):
+    if m is None or _PROSE_JUNK.search(m.group("value")) or _CONDITION.search(sentence[: m.start()]):
         return None  # "z = 1 + \sqrt{3}i \) is 2": the value runs into prose or out of its math
     return Found(m.group("value").strip(), segment.end)
 
@@ -233,6 +239,10 @@ def _last_sentence(segment: _Segment) -> tuple[str, int]:
     return text[cut:], cut
 
 
+def _last_sentence_start(text: str) -> int:
+    return max((m.end() for m in re.finditer(r"[.!?](?=\s+[A-Z])|^\s*[-*•]\s+|\n", text)), default=0)
+
+
 def _result_is(segment: _Segment) -> Found | None:
     sentence, _ = _last_sentence(segment)
     stated = _after_verb(sentence.rstrip(" .*"))
@@ -246,6 +256,9 @@ def _last_number(segment: _Segment) -> Found | None:
     if not numbers:
         return None
     last = numbers[-1]
+    sentence_start = max(text.rfind(":"), _last_sentence_start(text))
+    if any(n.start() > sentence_start for n in numbers[:-1]):
+        return None  # "2 cases with 9 each": the last number of a sentence with several is not its answer
     if text[: last.start()].rstrip().endswith(("^", "{", "/", "\\frac", "=", "\\approx", "+", "-", "*", "\\times")):
         return None  # the end of an expression or an equation (assignment reads those), not a number
     if _LIST_BEFORE.search(text[: last.start()]) or _LABEL_BEFORE.search(text[: last.start()]):
