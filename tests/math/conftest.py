@@ -2,7 +2,7 @@
 
 Samples are routed by domain: ``r1`` (the defaults: grade after ``</think>``), ``plain`` (grade the whole
 completion, for data without reasoning tags), ``any`` (plain, with every fallback), ``fast`` (defaults with a
-1.5 s deadline, for the pathological inputs).
+1.5 s deadline, for the pathological inputs), ``sky`` (Sky-T1 template, lenient preset, no delimiter required).
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ RECIPE = {
         "plain": {"verifier": "math", "domains": ["plain"], "options": PLAIN},
         "any": {"verifier": "math", "domains": ["any"], "options": ALL_FALLBACKS},
         "fast": {"verifier": "math", "domains": ["fast"], "timeout": FAST_DEADLINE},
+        "sky": {
+            "verifier": "math",
+            "domains": ["sky"],
+            "options": {"template": "sky-t1", "require_delimiter": False, "preset": "lenient"},
+        },
     }
 }
 

@@ -284,3 +284,20 @@ def test_boxed_ellipses_and_bounds_are_not_the_value(box):
         assert verdict.status is Status.WRONG, verdict.reason
     interval = MathVerifier().verify(Sample("<think>ok</think>\\boxed{[9, \\infty)}", reference="x \\geq 9"))
     assert interval.status is Status.CORRECT, interval.reason
+
+
+def test_real_sky_t1_completions_through_the_engine(math_engine):
+    """The public Sky-T1 sample (tests/data/math/PROVENANCE.md) in worker processes: lenient agrees with every
+    label, no false positive; the cut-off completions are not correct; unboxed answers name their extractor."""
+    from .math_support import read_jsonl
+
+    rows = read_jsonl("skythought_sample.jsonl")
+    samples = [Sample(r["completion"], reference=r["gt"], domain="sky") for r in rows]
+    verdicts = [result.verdicts["sky"] for result in math_engine.verify(samples)]
+    for row, verdict in zip(rows, verdicts, strict=True):
+        assert (verdict.status is Status.CORRECT) == row["score"], (row["idx"], verdict.reason)
+        if verdict.details.get("source") not in ("boxed", "answer_is", None):
+            assert verdict.details["extractor"] == verdict.details["source"]
+    cut_off = [v for r, v in zip(rows, verdicts, strict=True) if r["idx"] in (0, 3)]
+    assert all(v.status is Status.NO_ANSWER for v in cut_off)
+    assert any(v.details.get("extractor") == "result_is" for v in verdicts)
