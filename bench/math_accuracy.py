@@ -42,6 +42,9 @@ OPTIONS = {
     "sky": {"template": "sky-t1", "require_delimiter": False},
 }
 PRESETS = ("strict", "lenient")
+LABEL_ERRORS = {"qwen": {"4:30p..", "10{,}000"}}
+"""References whose "wrong" labels the grader study (docs/math.md) judged wrong: the cut time ``4:30p..`` (the
+completions answer 4:30 p.m.) and ``10{,}000`` (answered 10000). False positives on them are counted apart."""
 
 
 @dataclass
@@ -123,11 +126,18 @@ def math_verify_says(sample: Sample) -> bool:
     return bool(verify(parse(reference), parse(sample.completion)))
 
 
-def score(said: list[bool], rows: list[Labeled]) -> tuple[int, int, int]:
-    """(agreements, false positives: said correct where the label is wrong, misses: the other way round)."""
+def score(said: list[bool], rows: list[Labeled], name: str = "") -> tuple[int, int, int, int]:
+    """(agreements, false positives: said correct where the label is wrong, of those on a label judged wrong,
+    misses: the other way round)."""
     agree = sum(s == row.label for s, row in zip(said, rows, strict=True))
-    fp = sum(s and not row.label for s, row in zip(said, rows, strict=True))
-    return agree, fp, len(rows) - agree - fp
+    fp = [row for s, row in zip(said, rows, strict=True) if s and not row.label]
+    bad_labels = sum(str(row.sample.reference).strip() in LABEL_ERRORS.get(name, ()) for row in fp)
+    return agree, len(fp), bad_labels, len(rows) - agree - len(fp)
+
+
+def cell(agree: int, fp: int, bad_labels: int, missed: int, rows: int) -> str:
+    labels = f", {bad_labels} on wrong labels" if bad_labels else ""
+    return f"{agree / rows:.4f} ({fp} FP{labels} / {missed} missed)"
 
 
 def main() -> None:
@@ -149,8 +159,8 @@ def main() -> None:
             for preset in PRESETS:
                 verdicts = [r.verdicts[f"{name}/{preset}"] for r in results]
                 said = [v.status.value == "correct" for v in verdicts]
-                agree, fp, missed = score(said, rows)
-                line.append(f"{agree / len(rows):.4f} ({fp} FP / {missed} missed)")
+                agree, fp, bad_labels, missed = score(said, rows, name)
+                line.append(cell(agree, fp, bad_labels, missed, len(rows)))
                 statuses = Counter((v.status.value, row.label) for v, row in zip(verdicts, rows, strict=True))
                 sources = Counter(v.details.get("source", "-") for v in verdicts)
                 print(f"   {preset}: agreement {agree / len(rows):.4f} ({agree}), false positives {fp}, missed {missed}")
@@ -170,8 +180,8 @@ def main() -> None:
                 started = time.perf_counter()
                 said = [math_verify_says(row.sample) for row in rows]
                 seconds = time.perf_counter() - started
-                agree, fp, missed = score(said, rows)
-                line.append(f"{agree / len(rows):.4f} ({fp} FP / {missed} missed)")
+                agree, fp, bad_labels, missed = score(said, rows, name)
+                line.append(cell(agree, fp, bad_labels, missed, len(rows)))
                 print(f"   math-verify defaults: agreement {agree / len(rows):.4f}, FP {fp}, {seconds:.1f}s serial")
             table.append(line)
     print("\n| label set | rows | strict | lenient |" + (" math-verify |" if args.baseline else ""))
