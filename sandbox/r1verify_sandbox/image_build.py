@@ -17,7 +17,17 @@ from .errors import SandboxError
 REPOSITORY = "r1verify-sandbox"
 DEFAULT_BASE = "debian:bookworm-slim"
 OFFLINE_SUITE = "bookworm"
-OFFLINE_PACKAGES = ("python3", "g++", "libc6-dev")
+OFFLINE_PACKAGES = (
+    "python3",
+    "g++",
+    "libc6-dev",
+    "openjdk-17-jdk-headless",
+    "nodejs",
+    "golang-go",
+    "rustc",
+)
+"""Debian packages of the offline base: the runtimes and compilers of the built-in languages (python, cpp) and
+of the code plugin's (java, javascript, go, rust)."""
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 _CONTEXT_FILES = ("Dockerfile", "runner.py")
 
@@ -58,6 +68,8 @@ def bootstrap_base(tag: str, *, mirror: str = DEFAULT_MIRROR, log: Callable[[str
             "--dpkgopt=path-exclude=/usr/share/doc/*",
             "--dpkgopt=path-exclude=/usr/share/man/*",
             "--dpkgopt=path-exclude=/usr/share/locale/*",
+            # openjdk's postinst links its man page into man1 and fails when the excluded directory is missing
+            '--essential-hook=mkdir -p "$1/usr/share/man/man1"',
             OFFLINE_SUITE,
             "-",
             mirror,
@@ -71,6 +83,7 @@ def bootstrap_base(tag: str, *, mirror: str = DEFAULT_MIRROR, log: Callable[[str
     strap.stdout.close()  # type: ignore[union-attr]
     strap_err = strap.stderr.read().decode("utf-8", "replace")  # type: ignore[union-attr]
     if strap.wait() != 0 or imported.returncode != 0:
+        docker.docker(["rmi", "--force", tag], check=False)  # an import of a failed bootstrap is an empty image
         detail = (strap_err.strip() or imported.stderr.strip()).splitlines()[-5:]
         raise SandboxError(f"bootstrapping the base image failed: {' | '.join(detail)}")
 

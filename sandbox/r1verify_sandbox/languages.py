@@ -18,6 +18,9 @@ class LanguageSpec:
     - ``fork_python``: run the source inside a fork of the runner's Python instead of starting ``run``
       (the same limits apply; saves the interpreter start-up, ~10 ms a run). Only for Python.
     - ``preload``: modules the runner imports once at start, so ``fork_python`` programs find them loaded.
+    - ``runtime_overhead_mb``: address space the language's runtime reserves without using it (the JVM's and
+      Go's reservations), added to the compile's and each run's address-space limit; the run command should cap
+      the program's own heap at the limit (``java -Xmx``, ``GOMEMLIMIT``), found as ``ulimit -v`` minus this.
 
     Commands run inside the sandbox image, which must contain the toolchain: a plugin adding a language
     documents the ``--base`` image to build with (``r1verify sandbox build --base IMAGE``).
@@ -30,6 +33,7 @@ class LanguageSpec:
     aliases: tuple[str, ...] = ()
     fork_python: bool = False
     preload: tuple[str, ...] = ()
+    runtime_overhead_mb: int = 0
 
     def __post_init__(self) -> None:
         if not self.name or not self.run:

@@ -83,7 +83,7 @@ class Program:
             else {
                 "argv": list(spec.compile),
                 "timeout": limits.compile_timeout,
-                "memory_mb": limits.compile_memory_mb,
+                "memory_mb": limits.compile_memory_mb + spec.runtime_overhead_mb,
                 "source": spec.source_file,
             },
             "run": {
@@ -94,7 +94,7 @@ class Program:
             "inputs": list(self.inputs) or [""],
             "limits": {
                 "timeout": limits.timeout,
-                "memory_mb": limits.memory_mb,
+                "memory_mb": limits.memory_mb + spec.runtime_overhead_mb,
                 "max_output": limits.max_output,
                 "max_file_mb": limits.max_file_mb,
                 "max_procs": limits.max_procs,

@@ -12,3 +12,11 @@ def register_verifiers(register: Any) -> None:
     from .verifier import CodeVerifier
 
     register(CodeVerifier)
+
+
+@hookimpl
+def register_languages(register: Any) -> None:
+    from .languages import LANGUAGES
+
+    for spec in LANGUAGES:
+        register(spec)
