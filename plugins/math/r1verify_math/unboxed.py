@@ -61,6 +61,8 @@ _NAME = re.compile(
 _PROSE_ASSIGNMENT = re.compile(
     r"(?:^|(?<=[\s,:]))[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?(?:\([^()=]{1,20}\))?\s*=\s*(?P<value>[^=]+(?:=[^=]+)*)$"
 )
+_REACH = 2000
+"""How much of the end of the last segment the sentence extractors read (keeps a degenerate line linear)."""
 _LIST_BEFORE = re.compile(r"(?:[,;&|]|\\dots|\.\.\.|…|(?<![A-Za-z])(?:and|or|to|through|from|vs)|\d[%)]?)\s*$", re.IGNORECASE)
 _LABEL_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:steps?|equations?|eqs?|figures?|figs?|tables?|sections?|problems?|parts?|cases?|lines?|pages?|"
@@ -148,11 +150,17 @@ def _last_segment(region: str) -> _Segment | None:
     for line in region.split("\n"):
         bounds.append([start, start + len(line)])
         start += len(line) + 1
-    for d in (s for s in spans if s.opener in _DISPLAY):  # merge the lines a display block spans
-        first = next(i for i, (a, b) in enumerate(bounds) if a <= d.start <= b)
-        last = next(i for i, (a, b) in enumerate(bounds) if a <= d.end <= b)
-        if last > first:
-            bounds[first : last + 1] = [[bounds[first][0], bounds[last][1]]]
+    merged: list[list[int]] = []
+    displays = iter(s for s in spans if s.opener in _DISPLAY)
+    display = next(displays, None)
+    for bound in bounds:  # merge the lines a display block spans (one pass: spans are in order)
+        while display is not None and display.end <= bound[0]:
+            display = next(displays, None)
+        if merged and display is not None and display.start < merged[-1][1] and display.end > bound[0]:
+            merged[-1][1] = bound[1]
+        else:
+            merged.append(bound)
+    bounds = merged
     for a, b in reversed(bounds):
         text = region[a:b]
         if _HAS_VALUE.search(text):
@@ -204,7 +212,7 @@ def _assignment(segment: _Segment) -> Found | None:
         return Found(value, segment.start + segment.spans[-1].end) if value else None
     sentence, _ = _last_sentence(segment)  # in prose: "so x = 34."
     m = _PROSE_ASSIGNMENT.search(sentence.rstrip(_TRAILER))
-    if m is None or _PROSE_JUNK.search(m.group("value")) or _CONDITION.search(sentence[: m.start()]):
+    if m is None or _PROSE_JUNK.search(m.group("value")) or _CONDITION.search(sentence[max(0, m.start() - 30) : m.start()]):
         return None  # "z = 1 + \sqrt{3}i \) is 2": the value runs into prose or out of its math
     return Found(m.group("value").strip(), segment.end)
 
@@ -234,7 +242,7 @@ def _after_verb(sentence: str) -> str | None:
 
 
 def _last_sentence(segment: _Segment) -> tuple[str, int]:
-    text = segment.text.rstrip(_TRAILER.replace(")", ""))
+    text = segment.text.rstrip(_TRAILER.replace(")", ""))[-_REACH:]
     cut = max((m.end() for m in re.finditer(r"[.!?](?=\s+[A-Z])|^\s*[-*•]\s+|\n", text)), default=0)
     return text[cut:], cut
 
@@ -251,7 +259,9 @@ def _result_is(segment: _Segment) -> Found | None:
 
 def _last_number(segment: _Segment) -> Found | None:
     text = re.sub(r"\\[()\[\]]|\$", " ", segment.text)  # inline math read as text
-    text = _FILLER.sub("", text.rstrip(_TRAILER)).rstrip(_TRAILER)
+    text = text.rstrip(_TRAILER)[-_REACH:]  # a last sentence is short; a megabyte of one line is read in bounded time
+    text = text[:-40] + _FILLER.sub("", text[-40:])
+    text = text.rstrip(_TRAILER)
     numbers = list(_NUMBER.finditer(text))
     if not numbers:
         return None
@@ -261,7 +271,8 @@ def _last_number(segment: _Segment) -> Found | None:
         return None  # "2 cases with 9 each": the last number of a sentence with several is not its answer
     if text[: last.start()].rstrip().endswith(("^", "{", "/", "\\frac", "=", "\\approx", "+", "-", "*", "\\times")):
         return None  # the end of an expression or an equation (assignment reads those), not a number
-    if _LIST_BEFORE.search(text[: last.start()]) or _LABEL_BEFORE.search(text[: last.start()]):
+    before = text[max(0, last.start() - 60) : last.start()]
+    if _LIST_BEFORE.search(before) or _LABEL_BEFORE.search(before):
         return None  # the last of several values ("1, 2, ..., 9", "from 1 to 9", "1 4 9"): no one answer
     tail = text[last.end() :]
     unit = _UNIT_TAIL.match(tail)
