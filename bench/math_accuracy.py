@@ -2,6 +2,7 @@
 under the ``strict`` and ``lenient`` presets, with false positives (graded correct, labelled wrong) apart.
 
     python bench/math_accuracy.py [--baseline] [--show 20] [--workers 2] [--sets qwen,sky]
+    python bench/math_accuracy.py --degenerate    # lenient vs strict on megabyte endings, in this process
 
 Label sets (see bench/data/math/PROVENANCE.md):
 
@@ -140,13 +141,44 @@ def cell(agree: int, fp: int, bad_labels: int, missed: int, rows: int) -> str:
     return f"{agree / rows:.4f} ({fp} FP{labels} / {missed} missed)"
 
 
+DEGENERATE = {
+    "100k display blocks": "$$x = 1$$\n" * 100_000,
+    "a 0.9 MB list line": "1, " * 300_000 + "9",
+    "0.5 MB of spaces": "9" + " " * 500_000 + "x",
+    "100k bold statements": "**9** " * 100_000,
+    "a 0.4 MB display": "$$\n" + "1 +\n" * 100_000 + "9\n$$",
+    "300k labels": "a: " * 300_000 + "9",
+    "1 MB of words": "the count is " * 80_000 + "9.",
+}
+
+
+def degenerate() -> None:
+    """Seconds per degenerate Sky-T1 ending, lenient against strict (the baseline) in one run, this process."""
+    from r1verify_math import MathVerifier
+
+    verifiers = {p: MathVerifier(template="sky-t1", preset=p) for p in PRESETS}
+    print("| ending | strict s | lenient s | lenient / strict |\n|---|---|---|---|")
+    for name, ending in DEGENERATE.items():
+        sample = Sample(f"<|begin_of_thought|>x<|end_of_thought|><|begin_of_solution|>{ending}<|end_of_solution|>", reference="9")
+        took = {}
+        for preset, verifier in verifiers.items():
+            started = time.perf_counter()
+            verifier.verify(sample)
+            took[preset] = time.perf_counter() - started
+        print(f"| {name} | {took['strict']:.3f} | {took['lenient']:.3f} | {took['lenient'] / took['strict']:.1f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", action="store_true", help="also score plain math-verify (slow)")
     parser.add_argument("--show", type=int, default=20, help="disagreements to print per label set and preset")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", default=",".join(LOADERS), help="comma-separated label sets")
+    parser.add_argument("--degenerate", action="store_true", help="time megabyte endings instead (lenient vs strict)")
     args = parser.parse_args()
+    if args.degenerate:
+        degenerate()
+        return
     table = []
     with Engine(recipe(), workers=args.workers) as engine:
         for name in args.sets.split(","):
