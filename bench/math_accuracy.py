@@ -159,7 +159,8 @@ def degenerate() -> None:
     verifiers = {p: MathVerifier(template="sky-t1", preset=p) for p in PRESETS}
     print("| ending | strict s | lenient s | lenient / strict |\n|---|---|---|---|")
     for name, ending in DEGENERATE.items():
-        sample = Sample(f"<|begin_of_thought|>x<|end_of_thought|><|begin_of_solution|>{ending}<|end_of_solution|>", reference="9")
+        completion = f"<|begin_of_thought|>x<|end_of_thought|><|begin_of_solution|>{ending}<|end_of_solution|>"
+        sample = Sample(completion, reference="9")
         took = {}
         for preset, verifier in verifiers.items():
             started = time.perf_counter()
@@ -195,7 +196,7 @@ def main() -> None:
                 line.append(cell(agree, fp, bad_labels, missed, len(rows)))
                 statuses = Counter((v.status.value, row.label) for v, row in zip(verdicts, rows, strict=True))
                 sources = Counter(v.details.get("source", "-") for v in verdicts)
-                print(f"   {preset}: agreement {agree / len(rows):.4f} ({agree}), false positives {fp}, missed {missed}")
+                print(f"   {preset}: agreement {agree / len(rows):.4f} ({agree}), FP {fp}, missed {missed}")
                 print("      (status, label) counts:", dict(sorted(statuses.items())))
                 print("      answers found by:", dict(sources.most_common()))
                 shown = 0

@@ -109,7 +109,8 @@ def _unboxed(final: str, options: MathOptions) -> Extraction:
     if findings.hedge:
         return Extraction((findings.segment[:limit],), name, hedge=findings.hedge)
     others = [f.value for n, f in findings.found if n != name and f.value != best.value]
-    parts = _last_distinct(split_alternatives(best.value.strip()[:limit]), key=lambda p: Answer.read(p, _kind(name)).key)
+    parts = split_alternatives(best.value.strip()[:limit])
+    parts = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(name)).key)
     return Extraction(tuple(parts), name, "", False, stated_values(others, final[best.end :]))
 
 

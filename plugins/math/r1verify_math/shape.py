@@ -51,7 +51,10 @@ _MARKS = {  # name: (pattern, what it is)
     "struck out": (r"\\(?:cancel|bcancel|xcancel|cancelto|sout|st)(?![A-Za-z])", "a struck-out part"),
     "question mark": (r"\?", "a question mark"),
     "ellipsis": (r"\\(?:dots|ldots|cdots|dotsc|dotsb)(?![A-Za-z])|\.\.\.|…", "an ellipsis"),
-    "inequality": (r"\\(?:geq?|leq?|geqslant|leqslant|gt|lt)(?![A-Za-z])|[≥≤]|<(?![|/A-Za-z])|(?<![|A-Za-z/-])>", "an inequality"),
+    "inequality": (
+        r"\\(?:geq?|leq?|geqslant|leqslant|gt|lt)(?![A-Za-z])|[≥≤]|<(?![|/A-Za-z])|(?<![|A-Za-z/-])>",
+        "an inequality",
+    ),
     "cases": (r"\\begin\s*\{\s*[dr]?cases\*?\s*\}", "a cases environment"),
     "array": (r"\\begin\s*\{\s*array\s*\}", "an array environment"),
     "matrix": (r"\\begin\s*\{\s*[pbBvV]?matrix\*?\s*\}|\\begin\s*\{\s*smallmatrix\s*\}", "a matrix"),

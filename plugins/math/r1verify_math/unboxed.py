@@ -51,7 +51,9 @@ _HEDGE = re.compile(
 _VERB = re.compile(r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|comes\s+to|totals?)\s+", re.IGNORECASE)
 _VALUE_START = re.compile(r"[-+−]?\s*(?:\.?\d|\$|\\\(|\\\[|\\(?:frac|dfrac|tfrac|sqrt|pi|infty)(?![A-Za-z]))")
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:\s*\\?%)?")
-_UNIT_TAIL = re.compile(r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~))*\s*")
+_UNIT_TAIL = re.compile(
+    r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~))*\s*"
+)
 _FILLER = re.compile(r"\s*(?:in\s+total|in\s+all|altogether|total|overall)\s*$", re.IGNORECASE)
 _NAME = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?[A-Za-z0-9,]+\}?)?'*(?:\s*\([^()=]{1,20}\))?|\\[A-Za-z]+(?:\s*[A-Za-z](?![A-Za-z]))?"
@@ -63,7 +65,9 @@ _PROSE_ASSIGNMENT = re.compile(
 )
 _REACH = 2000
 """How much of the end of the last segment the sentence extractors read (keeps a degenerate line linear)."""
-_LIST_BEFORE = re.compile(r"(?:[,;&|]|\\dots|\.\.\.|…|(?<![A-Za-z])(?:and|or|to|through|from|vs)|\d[%)]?)\s*$", re.IGNORECASE)
+_LIST_BEFORE = re.compile(
+    r"(?:[,;&|]|\\dots|\.\.\.|…|(?<![A-Za-z])(?:and|or|to|through|from|vs)|\d[%)]?)\s*$", re.IGNORECASE
+)
 _LABEL_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:steps?|equations?|eqs?|figures?|figs?|tables?|sections?|problems?|parts?|cases?|lines?|pages?|"
     r"questions?|chapters?|items?|examples?|exercises?|theorems?|lemmas?|no|number|#|\()\.?\s*$",
@@ -212,7 +216,8 @@ def _assignment(segment: _Segment) -> Found | None:
         return Found(value, segment.start + segment.spans[-1].end) if value else None
     sentence, _ = _last_sentence(segment)  # in prose: "so x = 34."
     m = _PROSE_ASSIGNMENT.search(sentence.rstrip(_TRAILER))
-    if m is None or _PROSE_JUNK.search(m.group("value")) or _CONDITION.search(sentence[max(0, m.start() - 30) : m.start()]):
+    condition = _CONDITION.search(sentence[max(0, m.start() - 30) : m.start()]) if m else None
+    if m is None or _PROSE_JUNK.search(m.group("value")) or condition:
         return None  # "z = 1 + \sqrt{3}i \) is 2": the value runs into prose or out of its math
     return Found(m.group("value").strip(), segment.end)
 
