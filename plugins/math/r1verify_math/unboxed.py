@@ -132,7 +132,8 @@ def find(region: str, names: tuple[str, ...]) -> Findings:
 
 
 def _spans(text: str) -> list[_Span]:
-    out, opened = [], None
+    out: list[_Span] = []
+    opened: tuple[str, int, int] | None = None
     for m in _MATH.finditer(text):
         token = m.group()
         if token == "\\$":
