@@ -348,13 +348,14 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(old)
             continue
         what = bench.quick_what if args.quick and bench.quick_what else bench.what
-        rows.append(f"| `{bench.script}` | {what} | {result_cell(bench, runs)} ({mode}, {date}) |")
+        rows.append(f"| `{bench.script}` | {what} | {result_cell(bench, runs)} ({mode}, {date}, `{head}`) |")
     rows.extend(previous.values())  # rows of scripts this file does not know yet
     body = (
         f"{table(rows)}\n\n"
         f"Each figure: median (min–max) of {args.runs} runs of `python bench/run_all.py{' --quick' if args.quick else ''}`"
-        f", {mode} mode, at commit `{head}` on {date}, on the 2-core shared development machine (no GPU); "
-        "timings there are noisy (other work shares the CPUs), ratios less so. Rows dated otherwise are older."
+        " (`make bench`); each row ends with its mode (`quick`: the smaller inputs its `what` names), date and "
+        "commit. Measured on the 2-core shared development machine (no GPU): timings there are noisy (other "
+        "work shares the CPUs), ratios less so."
     )
     print(body)
     if args.write_readme:
