@@ -52,7 +52,7 @@ def test_verdicts_decided_before_any_program_runs():
             Sample("<think>```python\nprint(1)\n```", reference=reference),
             Sample(fenced("print(1)"), reference={"unknown": "layout"}),
             Sample(fenced("print(1)"), reference=None),
-            Sample(fenced("class A {}", "java"), reference=reference),
+            Sample(fenced("IDENTIFICATION DIVISION.", "cobol"), reference=reference),
             Sample(fenced("int main(){}", "cpp"), reference={"fn_name": "f", "inputs": [[1]], "outputs": [1]}),
         ]
     )
