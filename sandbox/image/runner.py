@@ -70,7 +70,9 @@ MEMORY_LIMIT, OUTPUT_LIMIT, SANDBOX_ERROR = "memory_limit", "output_limit", "san
 IS_INIT = os.getpid() == 1
 COMPILED: dict = {}
 """Trusted Python sources (``run.trusted``: written by the host, e.g. a test harness) compiled once, by hash."""
-_MEMORY_MARKERS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory")
+# Python/Java (OutOfMemoryError), C++, libc, Go and node ("heap out of memory"), Rust's allocator, node's buffers
+_MEMORY_MARKERS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
+                   b"memory allocation of", b"Array buffer allocation failed")
 
 
 # ---------------------------------------------------------------------------------------------- framing
