@@ -30,6 +30,8 @@ OFFLINE_PACKAGES = (
 of the code plugin's (java, javascript, go, rust)."""
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 _CONTEXT_FILES = ("Dockerfile", "runner.py")
+_RUNNER_PACKAGE = "r1runner"
+"""The runner's package (``sandbox/image/r1runner/``): every ``*.py`` in it is part of the image and of its tag."""
 
 
 def context_dir() -> Path:
@@ -37,11 +39,21 @@ def context_dir() -> Path:
     return Path(str(resources.files("r1verify_sandbox.image")))
 
 
+def context_files() -> list[str]:
+    """The files the image is built from, relative to :func:`context_dir`: the Dockerfile, the runner's script
+    and its package's modules (sorted; no bytecode)."""
+    package = sorted(p.name for p in (context_dir() / _RUNNER_PACKAGE).glob("*.py"))
+    return [*_CONTEXT_FILES, *(f"{_RUNNER_PACKAGE}/{name}" for name in package)]
+
+
 def default_tag() -> str:
-    """``r1verify-sandbox:<hash>``: the hash of the Dockerfile and runner, so a changed runner means a new image."""
+    """``r1verify-sandbox:<hash>``: the hash of the files the image is built from (names and bytes), so a changed
+    runner means a new image."""
     digest = hashlib.sha256()
-    for name in _CONTEXT_FILES:
-        digest.update((context_dir() / name).read_bytes())
+    for name in context_files():
+        data = (context_dir() / name).read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
     return f"{REPOSITORY}:{digest.hexdigest()[:12]}"
 
 

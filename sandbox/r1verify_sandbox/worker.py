@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .image.runner import HEADER, MAX_FRAME, PROTOCOL
+from .image.r1runner.protocol import HEADER, MAX_FRAME, PROTOCOL
 
 
 class RunnerFailure(Exception):

@@ -111,10 +111,18 @@ HOSTILE: list[Hostile] = [
         "writing outside the work dir",
         PROBE + "probe('root fs', lambda: open('/evil', 'w'))\n"
         "probe('runner', lambda: open('/opt/r1verify/runner.py', 'a'))\n"
+        "import glob, os\npyc = glob.glob('/opt/r1verify/r1runner/__pycache__/main.*.pyc')\n"
+        "print('runner package', os.path.isfile('/opt/r1verify/r1runner/main.py'), len(pyc))\n"
+        "probe('runner module', lambda: open('/opt/r1verify/r1runner/main.py', 'a'))\n"
+        "probe('runner new module', lambda: open('/opt/r1verify/r1runner/evil.py', 'w'))\n"
+        "probe('runner bytecode', lambda: open(pyc[0], 'r+b'))\n"
         "probe('usr', lambda: open('/usr/bin/evil', 'w'))\n"
         "probe('etc', lambda: open('/etc/passwd', 'a'))\n",
         ExecStatus.OK,
-        must_print=("root fs denied", "runner denied", "usr denied", "etc denied"),
+        must_print=(
+            "root fs denied", "runner denied", "runner package True 1", "runner module denied",
+            "runner new module denied", "runner bytecode denied", "usr denied", "etc denied",
+        ),
         must_not_print=("ALLOWED",),
     ),
     _py(

@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from r1verify_sandbox.image import runner
+from r1verify_sandbox.image.r1runner import results
 
 
 @pytest.mark.parametrize(
@@ -22,12 +22,12 @@ from r1verify_sandbox.image import runner
     ],
 )
 def test_out_of_memory_messages_are_memory_limit(stderr):
-    status = runner._classify(None, 134, signal.SIGABRT, stderr, 0.1, 2.0, 20.0, 256)
-    assert status == runner.MEMORY_LIMIT
+    status = results.classify(None, 134, signal.SIGABRT, stderr, 0.1, 2.0, 20.0, 256)
+    assert status == results.MEMORY_LIMIT
 
 
 def test_other_failures_stay_runtime_errors():
-    assert runner._classify(None, 1, None, b"thread 'main' panicked at 'boom'\n", 0.1, 2.0, 20.0, 256) == (
-        runner.RUNTIME_ERROR
+    assert results.classify(None, 1, None, b"thread 'main' panicked at 'boom'\n", 0.1, 2.0, 20.0, 256) == (
+        results.RUNTIME_ERROR
     )
-    assert runner._classify(None, 0, None, b"memory allocation of 9 bytes failed\n", 0.1, 2.0, 20.0, 256) == runner.OK
+    assert results.classify(None, 0, None, b"memory allocation of 9 bytes failed\n", 0.1, 2.0, 20.0, 256) == results.OK

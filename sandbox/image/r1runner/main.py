@@ -1,0 +1,59 @@
+"""The runner's command line and job loop: read a job, run it, scrub the scratch directories, write the result."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+from .hardening import IS_INIT, harden_self
+from .jobs import run_job
+from .protocol import PROTOCOL, read_files, read_frame, write_frame, zero
+from .supervise import reap_all
+from .workdir import scrub
+
+
+def main(argv: list) -> int:
+    """Run the runner: ``--work DIR [--scrub DIR ...] [--preload MODULES]``; 0 when the host closes the pipe."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="r1verify sandbox runner (framed JSON jobs on stdin/stdout)")
+    parser.add_argument("--work", required=True, help="directory for work directories (emptied after each job)")
+    parser.add_argument("--scrub", action="append", default=[], help="also empty this directory after each job")
+    parser.add_argument("--preload", default="", help="comma-separated modules to import once, for Python runs")
+    args = parser.parse_args(argv)
+
+    proto_in, proto_out = os.dup(0), os.dup(1)  # dup'ed descriptors are close-on-exec
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    harden_self()
+    for module in filter(None, args.preload.split(",")):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+    gc.freeze()  # children share the runner's objects: keep their GC from touching (and copying) those pages
+    scratch = [args.work] + args.scrub
+    os.makedirs(args.work, exist_ok=True)
+    try:
+        write_frame(proto_out, {"ready": True, "protocol": PROTOCOL, "init": IS_INIT, "python": sys.version.split()[0]})
+        while True:
+            job = read_frame(proto_in)
+            if job is None:
+                return 0
+            files = read_files(proto_in, job.get("files") or {})
+            if files is None:
+                return 0
+            work_root = os.path.join(args.work, "job")
+            try:
+                result = run_job(job, work_root, files)
+            except Exception as exc:  # noqa: BLE001 - a bad job must not end the runner
+                result = {"error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                zero(files)
+            reap_all()
+            result["clean"] = scrub(scratch)
+            write_frame(proto_out, result)
+    except (BrokenPipeError, ConnectionResetError):
+        return 0
