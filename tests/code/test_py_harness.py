@@ -11,7 +11,9 @@ import json
 import math
 
 import pytest
-from r1verify_code import py_harness as h
+from r1verify_code.py_harness import values as h
+from r1verify_code.py_harness.evaluator import _names
+from r1verify_code.py_harness.remote import _exception
 
 
 def _refuse(value):
@@ -135,16 +137,16 @@ def test_malformed_data_from_the_solution_is_rejected(data):
 
 
 def test_exceptions_cross_as_their_nearest_builtin_class():
-    assert type(h._exception(["ValueError", "Exception", "BaseException", "object"], "bad")) is ValueError
-    custom = h._exception(["MyError", "KeyError", "LookupError", "Exception"], "k")
+    assert type(_exception(["ValueError", "Exception", "BaseException", "object"], "bad")) is ValueError
+    custom = _exception(["MyError", "KeyError", "LookupError", "Exception"], "k")
     assert type(custom) is KeyError and "MyError" in str(custom)
-    assert type(h._exception(["SystemExit", "BaseException"], "0")) is SystemExit
+    assert type(_exception(["SystemExit", "BaseException"], "0")) is SystemExit
     for stop in ("StopIteration", "StopAsyncIteration", "KeyboardInterrupt", "GeneratorExit"):
-        assert type(h._exception([stop, "BaseException"], "")) is RuntimeError  # cannot end a test's loop
-    assert type(h._exception(["UnicodeDecodeError", "ValueError"], "x")) is RuntimeError  # special constructor
-    assert type(h._exception("nonsense", 1)) is TypeError
+        assert type(_exception([stop, "BaseException"], "")) is RuntimeError  # cannot end a test's loop
+    assert type(_exception(["UnicodeDecodeError", "ValueError"], "x")) is RuntimeError  # special constructor
+    assert type(_exception("nonsense", 1)) is TypeError
 
 
 def test_the_tests_globals_are_the_names_they_use():
     code = compile("import math\ndef check(c):\n    assert abs(c(2) - f(1)) < math.pi\n", "t", "exec")
-    assert {"math", "abs", "f", "pi", "check"} <= h._names(code)
+    assert {"math", "abs", "f", "pi", "check"} <= _names(code)

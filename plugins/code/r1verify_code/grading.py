@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from r1verify_sandbox import ExecStatus, Limits, Program, ProgramResult, RunResult
@@ -15,9 +14,10 @@ from .compare import stdout_matches, values_match
 from .cpp_tests import assemble
 from .extract import Extracted
 from .options import CodeOptions
+from .py_harness import harness_source
 from .suite import AssertTest, BadReference, CallTest, StdioTest, TestSuite
 
-_HARNESS = resources.files("r1verify_code").joinpath("py_harness.py").read_text(encoding="utf-8")
+_HARNESS = harness_source()
 _SHOWN = 200
 """Characters of expected/actual output kept in per-test details."""
 
