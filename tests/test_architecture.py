@@ -143,6 +143,35 @@ def test_no_core_module_is_part_of_an_import_cycle():
     assert found == [], f"import cycles in r1verify/: {found}"
 
 
+MAX_MODULE_LINES = 400
+"""Issue 17: the code plugin's modules and the sandbox image's (the runner, its package) stay small."""
+SMALL_MODULE_FOLDERS = ("plugins/code/r1verify_code", "sandbox/image")
+
+
+def long_modules(folders: tuple[str, ...], limit: int = MAX_MODULE_LINES) -> list[str]:
+    """``path: N lines`` for every ``*.py`` under ``folders`` (sub-packages included) longer than ``limit``."""
+    found = []
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > limit:
+                found.append(f"{path.relative_to(ROOT)}: {lines} lines")
+    return found
+
+
+def test_the_module_length_check_sees_a_long_module(tmp_path, monkeypatch):
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "short.py").write_text("x = 1\n" * 400)
+    (tmp_path / "pkg" / "sub" / "long.py").write_text("x = 1\n" * 401)
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert long_modules(("pkg",)) == [f"{Path('pkg/sub/long.py')}: 401 lines"]
+
+
+def test_no_code_plugin_or_sandbox_image_module_is_over_400_lines():
+    assert all((ROOT / folder).is_dir() for folder in SMALL_MODULE_FOLDERS)
+    assert long_modules(SMALL_MODULE_FOLDERS) == []
+
+
 def _distribution_imports(folder: Path) -> dict[str, set[str]]:
     """Top-level r1verify* packages each file under ``folder`` imports (tests and build output excluded)."""
     out = {}
