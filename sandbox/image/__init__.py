@@ -1,1 +1,2 @@
-"""The sandbox image's build context: ``Dockerfile`` and the in-container ``runner.py`` (stdlib only)."""
+"""The sandbox image's build context: ``Dockerfile``, the in-container runner's script ``runner.py`` and its
+package ``r1runner/`` (stdlib only)."""
