@@ -84,11 +84,11 @@ def last_valid(data: Any) -> list[int]:
 def math_rows() -> list[dict[str, Any]]:
     """Real MATH completions with Qwen's grader label (examples/data/math_generations.jsonl): 2 right, 2 wrong."""
     rows = [json.loads(line) for line in (ROOT / "examples/data/math_generations.jsonl").read_text().splitlines()]
-    right = [r for r in rows if r["qwen_grader_label"] == "True" and "variant" not in r][:2]
-    wrong = [r for r in rows if r["qwen_grader_label"] == "False" and "variant" not in r][:2]
+    right = [r for r in rows if r["qwen_grader_label"] is True and "variant" not in r][:2]
+    wrong = [r for r in rows if r["qwen_grader_label"] is False and "variant" not in r][:2]
     return [
         {"prompt": r["prompt"], "response": r["completion"], "data_source": "lighteval/MATH",
-         "ground_truth": r["answer"], "label": r["qwen_grader_label"] == "True"}
+         "ground_truth": r["answer"], "label": r["qwen_grader_label"]}
         for r in right + wrong
     ]
 
