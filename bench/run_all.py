@@ -156,6 +156,23 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         quick_what="500 concurrent requests",
     ),
     Benchmark(
+        "verl_bench.py",
+        "veRL step, 1024 responses (768 math, 256 code)",
+        {
+            "naive": Metric(r"^naive \+ default_compute_score \(per sample\):\s+" + NUMBER + " s"),
+            "r1": Metric(r"^r1verify batch manager \(one engine call\):\s+" + NUMBER + " s"),
+            "ratio": Metric(r"^speed-up: " + NUMBER + "x"),
+            "agree_n": Metric(r"^label agreement \(all\): naive \d+/\d+ \(" + NUMBER + "%\)"),
+            "agree_r": Metric(r"^label agreement \(all\): .*r1verify \d+/\d+ \(" + NUMBER + "%\)"),
+        },
+        (
+            "batch manager {r1} s vs veRL's `naive` + `default_compute_score` {naive} s ({ratio}x)",
+            "label agreement {agree_r}% vs {agree_n}%",
+        ),
+        quick=("--quick",),
+        quick_what="veRL step, 128 responses (96 math, 32 code)",
+    ),
+    Benchmark(
         "reject_stream_bench.py",
         "`r1verify reject` on 100k and 1M rows",
         {
