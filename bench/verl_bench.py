@@ -118,7 +118,9 @@ def step(n: int, code_share: float) -> tuple[list[dict[str, Any]], list[dict[str
         raise SystemExit(f"--n {n}: at most {len(maths) - 8 + n_code} math rows are bundled")
     codes = code_rows(n_code + 8)
     warm = maths[-4:] + codes[-4:]
-    rows = maths[:n_math] + codes[:n_code]
+    # 8 completions per problem in file order: a small step takes one completion of each of its problems
+    picked = maths[: len(maths) - 8 : 8][:n_math] if n_math <= (len(maths) - 8) // 8 else maths[:n_math]
+    rows = picked + codes[:n_code]
     return rows, warm
 
 
@@ -136,7 +138,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1024)
     ap.add_argument("--code-share", type=float, default=0.25)
     ap.add_argument("--code-backend", default="docker", choices=["docker", "local", "auto"])
-    ap.add_argument("--quick", action="store_true", help="128 responses (96 math, 32 code)")
+    ap.add_argument("--quick", action="store_true", help="128 responses (96 math, one per problem; 32 code)")
     args = ap.parse_args()
     n = 128 if args.quick else args.n
 
