@@ -25,7 +25,12 @@ offline byte-level BPE tokenizer, left-padded prompts, right-padded responses):
 - r1verify: ``R1VerifyBatchRewardManager`` (veRL's ``batch`` style): one ``Engine.verify`` call for the step,
   math-verify for math, the code verifier on ``--code-backend`` (default: the Docker sandbox, ``--network none``).
 
-Both are warmed up first on 8 other rows (imports, r1verify's worker processes and warm sandbox pool); the
+Then the same step through veRL 0.9's reward loop, the path its trainer takes: ``RewardLoopWorker`` (built
+in-process, no Ray) with its ``naive`` reward-loop manager (``default_compute_score`` per sample in the event
+loop's executor threads) vs ``R1VerifyRewardManager`` (``run_single`` per sample, batched into engine calls);
+``--no-reward-loop`` skips it.
+
+All are warmed up first on 8 other rows (imports, r1verify's worker processes and warm sandbox pool); the
 start-up is printed apart. Label agreement: a response counts as judged correct when the baseline's score is 1.0
 (prime_code's continuous score is 1.0 only when every test passes) or r1verify's ``acc`` is 1.0. The math labels
 are Qwen's grader's, itself a string-matching grader that misses equivalent forms (``4:30 \\text{ p.m.}`` vs
@@ -124,6 +129,30 @@ def step(n: int, code_share: float) -> tuple[list[dict[str, Any]], list[dict[str
     return rows, warm
 
 
+def loop_worker(tok_dir: Path, manager: str, recipe: Path | None) -> Any:
+    """veRL 0.9's RewardLoopWorker (what its trainer runs in each reward actor), built in-process."""
+    from omegaconf import OmegaConf
+    from verl.experimental.reward_loop.reward_loop import RewardLoopWorker
+
+    reward: dict[str, Any] = {
+        "custom_reward_function": {"path": None, "name": "compute_score"},
+        "reward_manager": {"source": "register", "name": manager, "module": {"path": None}},
+        "reward_model": {"enable": False},
+    }
+    if recipe is not None:
+        reward["reward_kwargs"] = {"recipe": str(recipe)}
+    return RewardLoopWorker(
+        OmegaConf.create({"actor_rollout_ref": {"model": {"path": str(tok_dir), "tokenizer_path": None}},
+                          "reward": reward})
+    )
+
+
+def run_loop(worker: Any, data: Any) -> tuple[float, list[float]]:
+    t0 = time.perf_counter()  # on the loop veRL's managers captured at construction (as in its Ray actor)
+    outs = worker.reward_manager.loop.run_until_complete(worker.compute_score_batch(data))
+    return time.perf_counter() - t0, [float(o["reward_score"]) for o in outs]
+
+
 def judged(scores: list[float]) -> list[bool]:
     return [s >= 1.0 for s in scores]
 
@@ -138,6 +167,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1024)
     ap.add_argument("--code-share", type=float, default=0.25)
     ap.add_argument("--code-backend", default="docker", choices=["docker", "local", "auto"])
+    ap.add_argument("--no-reward-loop", action="store_true", help="skip the reward-loop (RewardLoopWorker) pair")
     ap.add_argument("--quick", action="store_true", help="128 responses (96 math, one per problem; 32 code)")
     args = ap.parse_args()
     n = 128 if args.quick else args.n
@@ -174,6 +204,17 @@ def main() -> None:
     t0 = time.perf_counter()
     out_b = ours(data_b, return_dict=True)
     t_b = time.perf_counter() - t0
+    loop = {}
+    if not args.no_reward_loop:
+        tok_dir = recipe.parent / "tokenizer"
+        tok.save_pretrained(tok_dir)
+        # its own recipe file: a fresh engine, so the batch manager's verdict cache does not answer for it
+        loop_recipe = recipe.with_name("verl_bench_loop.toml")
+        loop_recipe.write_text(recipe.read_text(encoding="utf-8"), encoding="utf-8")
+        for name, manager, rec in (("naive", "naive", None), ("r1verify", "r1verify", loop_recipe)):
+            worker = loop_worker(tok_dir, manager, rec)
+            run_loop(worker, data_proto(tok, warm))
+            loop[name] = run_loop(worker, data_proto(tok, rows))
     close_all()
 
     base_scores = out_a["reward_tensor"].sum(-1).tolist()
@@ -182,6 +223,16 @@ def main() -> None:
     print(f"naive + default_compute_score (per sample): {t_a:8.2f} s  {len(rows) / t_a:8.1f} responses/s")
     print(f"r1verify batch manager (one engine call):   {t_b:8.2f} s  {len(rows) / t_b:8.1f} responses/s")
     print(f"speed-up: {t_a / t_b:.1f}x")
+    if loop:
+        (t_c, s_c), (t_d, s_d) = loop["naive"], loop["r1verify"]
+        print(f"reward loop, veRL naive + default_compute_score (executor threads): {t_c:8.2f} s  "
+              f"{len(rows) / t_c:8.1f} responses/s")
+        print(f"reward loop, R1VerifyRewardManager (run_single per sample):      {t_d:8.2f} s  "
+              f"{len(rows) / t_d:8.1f} responses/s")
+        print(f"reward-loop speed-up: {t_c / t_d:.1f}x")
+        same = lambda x, y: len(x) == len(y) and all(abs(a - b) < 1e-6 for a, b in zip(x, y))  # noqa: E731
+        print(f"reward-loop scores equal to the legacy managers': naive {same(s_c, base_scores)}, "
+              f"r1verify {same(s_d, out_b['reward_extra_info']['score'])}")
     for label, domain in (("all", None), ("math", "math"), ("code", "code")):
         a, total = agreement(rows, base, domain)
         b, _ = agreement(rows, mine, domain)
