@@ -74,3 +74,51 @@ std::vector<std::string> separate_paren_groups(std::string paren_string) {
     return groups;
 }
 """
+
+# HumanEval/0 and /1 in JavaScript and Rust, for SandboxFusion's humanevalds rows of those languages
+HUMANEVAL_JS_0 = """\
+function has_close_elements(numbers, threshold) {
+  for (let i = 0; i < numbers.length; i++)
+    for (let j = i + 1; j < numbers.length; j++)
+      if (Math.abs(numbers[i] - numbers[j]) < threshold) return true;
+  return false;
+}
+"""
+
+HUMANEVAL_JS_1 = """\
+function separate_paren_groups(paren_string) {
+  const groups = [];
+  let current = "", depth = 0;
+  for (const c of paren_string) {
+    if (c === "(") { depth++; current += c; }
+    else if (c === ")") { depth--; current += c; if (depth === 0) { groups.push(current); current = ""; } }
+  }
+  return groups;
+}
+"""
+
+HUMANEVAL_RUST_0 = """\
+fn has_close_elements(numbers: Vec<f64>, threshold: f64) -> bool {
+    for i in 0..numbers.len() {
+        for j in (i + 1)..numbers.len() {
+            if (numbers[i] - numbers[j]).abs() < threshold {
+                return true;
+            }
+        }
+    }
+    false
+}
+"""
+
+HUMANEVAL_RUST_1 = """\
+fn separate_paren_groups(paren_string: String) -> Vec<String> {
+    let mut groups = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0;
+    for c in paren_string.chars() {
+        if c == '(' { depth += 1; current.push(c); }
+        else if c == ')' { depth -= 1; current.push(c); if depth == 0 { groups.push(current.clone()); current.clear(); } }
+    }
+    groups
+}
+"""

@@ -12,7 +12,8 @@ Run with ``-s`` to see the per-dataset table. How a case becomes a :class:`Sampl
   ``correct``.
 - ``humanevalds``: SandboxFusion's sample "canonical solutions" are ``exit(0)`` stubs in every language, which its
   harness accepts (expected ``accepted``); we reject them: the one known difference below. Each problem is also
-  run with a real solution (HumanEval's canonical one for Python, ours for C++), which must be ``correct``.
+  run with a real solution (HumanEval's canonical one for Python, ours for C++, JavaScript and Rust), which must be
+  ``correct``.
 - ``code_contests``, ``rl_train_oj``, ``live_code_bench``: the samples ship no solution (or an ``exit(0)``
   stub), so every row is run with a program that computes nothing (must be ``wrong``: any judge rejects it, and
   it proves each row's test layout is understood) and one that loops forever (must be ``timeout``); rows with a
@@ -72,7 +73,8 @@ KNOWN_DIFFERENCES = [
         "exit stubs",
         "SandboxFusion's humanevalds sample 'canonical solutions' are exit(0)/process.exit(0)/quit() stubs that its "
         "harness accepts because the process exits 0; here the tests must report through the harness (Python) or "
-        "the test main must return (C++), so an exit before the tests is wrong (docs/code.md, parity section)",
+        "the tests must run to their end (C++, JavaScript, Rust: the done marker after the tests), so an exit "
+        "before the tests is wrong (docs/code.md, parity section)",
         lambda case: case.dataset == "humanevalds" and case.why == "upstream canonical (exit stub)",
     ),
 ]
@@ -130,7 +132,14 @@ def _dataset_rows() -> list[Case]:
         cases.append(Case("cruxeval", row["id"], Sample(fenced(row["code"]), reference=ref), "accepted",
                           why="upstream code and output"))
     humaneval = {r["entry_point"]: r for r in load("humaneval.jsonl")}
-    ours_cpp = {"HumanEvalCpp/0": solutions.HUMANEVAL_CPP_0, "HumanEvalCpp/1": solutions.HUMANEVAL_CPP_1}
+    ours = {
+        "HumanEvalCpp/0": solutions.HUMANEVAL_CPP_0,
+        "HumanEvalCpp/1": solutions.HUMANEVAL_CPP_1,
+        "HumanEvalJavascript/0": solutions.HUMANEVAL_JS_0,
+        "HumanEvalJavascript/1": solutions.HUMANEVAL_JS_1,
+        "HumanEvalRust/0": solutions.HUMANEVAL_RUST_0,
+        "HumanEvalRust/1": solutions.HUMANEVAL_RUST_1,
+    }
     for row in load("parity/sandboxfusion_code_eval_humanevalds_v1_en.jsonl"):
         labels = json.loads(row["labels"])
         lang = labels["programming_language"].lower()
@@ -138,7 +147,7 @@ def _dataset_rows() -> list[Case]:
         cases.append(Case("humanevalds", f"{labels['task_id']}/canonical",
                           Sample(fenced(row["canonical_solution"], lang), reference=ref), "accepted", lang,
                           why="upstream canonical (exit stub)"))
-        real = ours_cpp.get(labels["task_id"])
+        real = ours.get(labels["task_id"])
         if lang == "python":
             entry = next(name for name in humaneval if f"def {name}(" in row["canonical_solution"])
             real = humaneval[entry]["prompt"] + humaneval[entry]["canonical_solution"]

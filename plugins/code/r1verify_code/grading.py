@@ -9,13 +9,14 @@ from typing import Any
 
 from r1verify_sandbox import ExecStatus, Limits, Program, ProgramResult, RunResult
 
+from .assert_tests import ASSEMBLERS
 from .checker import Checker, judge
 from .compare import stdout_matches, values_match
 from .cpp_tests import assemble
 from .extract import Extracted
 from .options import CodeOptions
 from .py_harness import harness_source
-from .suite import AssertTest, BadReference, CallTest, StdioTest, TestSuite
+from .suite import AssertTest, BadReference, CallTest, StdioTest, TestSuite, UnsupportedTests
 
 _HARNESS = harness_source()
 _SHOWN = 200
@@ -95,14 +96,22 @@ class Plan:
             }
             files = {"solution.py": code, "r1v_tests.json": json.dumps(spec)}
             return Program(_HARNESS, "python", files=files, limits=self._limits(budget), trusted_source=True)
-        if language == "cpp" and suite.kind == "assert":
+        assembler = {"cpp": assemble, **ASSEMBLERS}.get(language)
+        if assembler is not None and suite.kind == "assert":
             tests = "\n".join(t.code for t in suite.tests)  # type: ignore[union-attr]
-            return Program(assemble(code, tests, self.nonce), "cpp", limits=self._limits(budget))
-        raise BadReference(
-            f"{suite.kind}-style tests run Python programs"
-            + (" (and C++ for assert-style test code)" if suite.kind == "assert" else "")
-            + f"; this program is {language}"
+            try:
+                source = assembler(code, tests, self.nonce)
+            except ValueError as exc:
+                raise BadReference(str(exc)) from exc
+            return Program(source, language, limits=self._limits(budget))
+        supported = "Python programs" + (
+            f" (and {', '.join(sorted(['cpp', *ASSEMBLERS]))} for assert-style test code)"
+            if suite.kind == "assert"
+            else ""
         )
+        if suite.language == language:  # the tests are in this language: ours to run, and we cannot
+            raise UnsupportedTests(f"{suite.kind}-style tests in {language} do not run here: they run {supported}")
+        raise BadReference(f"{suite.kind}-style tests run {supported}; this program is {language}")
 
     def checker_program(self, result: ProgramResult) -> Program | None:
         """The checker's program for the tests whose run ended ok (``None``: no checker, or nothing to check)."""
@@ -213,7 +222,7 @@ class Plan:
             return Graded([TestOutcome(False, "not run")] * n)
         markers = self._markers(run)
         done = any(m.get("done") for m in markers)
-        if self.extracted.language == "cpp":
+        if self.extracted.language != "python":  # one program: the tests ran to their end, then exit 0
             passed = run.ok and done
             reason = (
                 ""

@@ -15,6 +15,10 @@ class BadReference(ValueError):
     """The reference does not describe tests in a known format; the message says what was expected."""
 
 
+class UnsupportedTests(BadReference):
+    """The reference's tests are in the program's own language, in a style this verifier cannot run there."""
+
+
 @dataclass(frozen=True)
 class StdioTest:
     """Feed ``stdin``; the program's stdout must match ``expected``."""

@@ -16,7 +16,7 @@ from .cpp_directives import RejectedProgram
 from .extract import NoProgram, extract_program
 from .grading import Graded, Plan
 from .options import CodeOptions
-from .suite import BadReference, parse_reference
+from .suite import BadReference, UnsupportedTests, parse_reference
 
 START_MARGIN = 60.0
 """Seconds allowed on top of the work itself for starting the sandbox's containers."""
@@ -123,6 +123,8 @@ class CodeVerifier(Verifier):
             return Verdict.error(str(exc))
         try:
             return Plan(program, suite, o, checker)
+        except UnsupportedTests as exc:  # our limitation, not the answer's fault
+            return Verdict.error(str(exc), language=program.language)
         except (BadReference, RejectedProgram) as exc:  # tests for another language; a rejected C++ solution
             return Verdict.wrong(str(exc), language=program.language)
 
