@@ -163,6 +163,11 @@ DOUBLE = {
 }
 
 
+def test_java_with_a_nested_type_before_main_runs_main(pool):
+    result = pool.run(Program(NESTED_BEFORE_MAIN, "java"))
+    assert result.status is ExecStatus.OK and result.runs[0].stdout == "ran Main\n", result
+
+
 def test_after_the_suite_every_language_still_runs_and_no_container_is_left(pool, outcomes, before):
     results = pool.run_many([Program(src, lang, inputs=["21"]) for lang, src in DOUBLE.items()])
     assert [(r.status, r.runs[0].stdout) for r in results] == [(ExecStatus.OK, "42\n")] * len(DOUBLE)
@@ -173,25 +178,10 @@ def test_after_the_suite_every_language_still_runs_and_no_container_is_left(pool
     assert set(_owned_containers()) - before == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="java.py's main-class detection takes the last type declared before main, nested ones included: "
-    "'interface Act' inside Main, before main, is launched ('Could not find or load main class Act')",
-)
-def test_java_with_a_nested_type_before_main_runs_main(pool):
-    result = pool.run(Program(NESTED_BEFORE_MAIN, "java"))
-    assert result.status is ExecStatus.OK and result.runs[0].stdout == "ran Main\n", result
-
-
 V8_FATAL_OOM = b"\n#\n# Fatal process OOM in Failed to reserve virtual memory for CodeRange\n#\n"
 """What node prints (then SIGTRAP) when a worker-thread bomb exhausts its address space (javascript-fork_bomb)."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r1runner/results.py does not know V8's 'Fatal process OOM' (address space exhausted, then SIGTRAP): "
-    "the run is runtime_error, where node's other out-of-memory messages are memory_limit",
-)
 def test_v8_fatal_process_oom_is_memory_limit():
     from r1verify_sandbox.image.r1runner import results
 

@@ -9,7 +9,7 @@ MEMORY_LIMIT, OUTPUT_LIMIT, SANDBOX_ERROR = "memory_limit", "output_limit", "san
 
 # Python/Java (OutOfMemoryError), C++, libc, Go and node ("heap out of memory"), Rust's allocator, node's buffers
 _MEMORY_MARKERS = (b"MemoryError", b"std::bad_alloc", b"Cannot allocate memory", b"out of memory",
-                   b"memory allocation of", b"Array buffer allocation failed")
+                   b"memory allocation of", b"Array buffer allocation failed", b"Fatal process OOM")
 
 
 def classify(

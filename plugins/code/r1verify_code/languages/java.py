@@ -34,7 +34,12 @@ kind = r"(?:class|interface|enum|record)\s+([A-Za-z_$][\w$]*)"
 public = re.search(r"\bpublic\s+(?:(?:final|abstract|static|strictfp|sealed|non-sealed)\s+)*" + kind, clean)
 name = public.group(1) if public else "Main"
 entry = re.search(r"\bstatic\s+(?:final\s+)?void\s+main\s*\(", clean)
-owners = re.findall(r"\b" + kind, clean[: entry.start()]) if entry else []
+owners, depth = [], 0  # the top-level types declared before main: the last one holds it
+for m in re.finditer(r"[{}]|\b" + kind, clean[: entry.start()] if entry else ""):
+    if m.group(0) in "{}":
+        depth += 1 if m.group(0) == "{" else -1
+    elif depth == 0:
+        owners.append(m.group(1))
 main = owners[-1] if owners else name
 if name != "Main":
     os.rename("Main.java", name + ".java")
