@@ -33,12 +33,23 @@ def core_modules() -> dict[str, tuple[Path, bool]]:
     return found
 
 
+def _parse(path: Path) -> ast.Module:
+    """``ast.parse``, once more after CPython 3.11's spurious "AST constructor recursion depth mismatch": the AST
+    builder's depth counter is shared between threads (python/cpython#106905), and a thread an earlier test left
+    running (sympy's parse_expr, the code plugin's reference parsing) can parse at the same moment."""
+    source = path.read_text(encoding="utf-8")
+    try:
+        return ast.parse(source, filename=str(path))
+    except SystemError:
+        return ast.parse(source, filename=str(path))
+
+
 def import_targets(path: Path, package: str) -> set[tuple[str, str | None]]:
     """``(module, name)`` for every ``from module import name`` and ``(module, None)`` for every ``import module``
     anywhere in ``path`` (module level, functions, ``TYPE_CHECKING``); relative imports resolved against
     ``package``."""
     found: set[tuple[str, str | None]] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    for node in ast.walk(_parse(path)):
         if isinstance(node, ast.Import):
             found.update((alias.name, None) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
