@@ -8,6 +8,7 @@ import pytest
 
 from r1verify import Sample, Status
 from r1verify_code.assert_tests import javascript, rust
+from r1verify_code.suite import UnsupportedTests
 
 from . import solutions
 from .conftest import fenced
@@ -48,7 +49,7 @@ def test_the_assembled_programs_guard_the_asserts_and_end_with_the_marker():
     rs = rust("fn f() -> i32 { 1 }", "fn main() { assert_eq!(f(), 1); assert!(true); }", "n0nce")
     assert "fn r1v_tests_main_n0nce() { ::std::assert_eq!(f(), 1); ::std::assert!(true); }" in rs
     assert rs.count("fn main()") == 1 and "r1v_tests_main_n0nce();" in rs
-    with pytest.raises(ValueError, match="no `fn main"):
+    with pytest.raises(UnsupportedTests, match="no `fn main"):
         rust("fn f() {}", "#[test] fn t() { assert!(f()); }", "n0nce")
 
 

@@ -24,6 +24,8 @@ import json
 import re
 from collections.abc import Callable
 
+from .suite import UnsupportedTests
+
 INSERT = "#<INSERT>"
 
 _JS_ASSERT_REQUIRE = re.compile(r"""require\(\s*(['"])(?:node:)?assert(?:/strict)?\1\s*\)""")
@@ -54,7 +56,7 @@ def rust(solution: str, tests: str, nonce: str) -> str:
     """One Rust crate: the solution, the tests (asserts by path, ``main`` renamed), our ``main`` with the marker."""
     tests_main = f"r1v_tests_main_{nonce}"
     if not _RUST_MAIN.search(tests):
-        raise ValueError("the Rust test code has no `fn main()` to run")
+        raise UnsupportedTests("the Rust test code has no `fn main()` to run (#[test] functions do not run here)")
     tests = _RUST_MAIN.sub(f"fn {tests_main}()", _RUST_ASSERTS.sub(r"::std::\1!", tests), count=1)
     end = (
         "\nfn main() {\n"

@@ -99,11 +99,7 @@ class Plan:
         assembler = {"cpp": assemble, **ASSEMBLERS}.get(language)
         if assembler is not None and suite.kind == "assert":
             tests = "\n".join(t.code for t in suite.tests)  # type: ignore[union-attr]
-            try:
-                source = assembler(code, tests, self.nonce)
-            except ValueError as exc:
-                raise BadReference(str(exc)) from exc
-            return Program(source, language, limits=self._limits(budget))
+            return Program(assembler(code, tests, self.nonce), language, limits=self._limits(budget))
         supported = "Python programs" + (
             f" (and {', '.join(sorted(['cpp', *ASSEMBLERS]))} for assert-style test code)"
             if suite.kind == "assert"
