@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +143,20 @@ class DatasetRun:
     summary: Summary
     summary_format: str
     summary_json: Path | None
+    _streams: list[Generator[Verified, None, None]] = field(default_factory=list, init=False, repr=False)
 
     def verified(self) -> Iterator[Verified]:
         """Verified rows; stops at a bad row (after the rows before it) and records it in ``bad``."""
+        stream = self._verified()
+        self._streams.append(stream)
+        return stream
+
+    def close(self) -> None:
+        """End every stream :meth:`verified` opened (a Ray execution stops before Ray may be shut down)."""
+        for stream in self._streams:
+            stream.close()
+
+    def _verified(self) -> Generator[Verified, None, None]:
         self.bad: InvalidRow | None = None
         try:
             yield from self.stream.run(self.rows)
@@ -210,7 +221,11 @@ def dataset_run(
 
             stream = RayStream(recipe, input, columns, batch_size, skip_invalid, limit, on_batch)
             stream.workers, stream.actors, stream.address = workers or 1, actors, address
-        yield DatasetRun(engine, stream, rows, summary, summary_format, summary_json)
+        run = DatasetRun(engine, stream, rows, summary, summary_format, summary_json)
+        try:
+            yield run
+        finally:  # a command that stopped reading early (an error in its loop) ends the stream now, not at GC
+            run.close()
 
 
 def ray_input(input: str, split: str | None) -> tuple[Iterator[Row], int | None]:
