@@ -1,8 +1,10 @@
-"""Agreement of the ``math`` verifier with the real label sets in bench/data/math (and of plain math-verify),
-under the ``strict`` and ``lenient`` presets, with false positives (graded correct, labelled wrong) apart.
+"""Agreement of the ``math`` verifier with the real label sets in bench/data/math, under the ``strict`` and
+``lenient`` presets, side by side with plain math-verify; raw (the set's own labels) and corrected (the labels
+after the hand adjudications of bench/data/math/adjudications.jsonl), with genuine false positives apart.
 
-    python bench/math_accuracy.py [--baseline] [--show 20] [--workers 2] [--sets qwen,sky]
-    python bench/math_accuracy.py --degenerate    # lenient vs strict on megabyte endings, in this process
+    python bench/math_accuracy.py [--no-baseline] [--show 20] [--workers 2] [--sets qwen,longcot]
+    python bench/math_accuracy.py --dump rows.jsonl    # every row's verdicts, for adjudicating
+    python bench/math_accuracy.py --degenerate         # lenient vs strict on megabyte endings, in this process
 
 Label sets (see bench/data/math/PROVENANCE.md):
 
@@ -11,13 +13,19 @@ Label sets (see bench/data/math/PROVENANCE.md):
 - ``gsm8k``: 5276 GPT-3 GSM8K solutions with ``is_correct``; reference: the GSM8K rationale ending in ``#### N``.
 - ``equiv``: 567 (gold, pred, expected_equal) cases from other projects' test suites.
 - ``sky``: 14 Sky-T1 long-CoT completions of Minerva-math (science with units) and MATH-500 problems, labelled by the
-  Qwen2.5-Math grader (``score``), from NovaSky-AI/SkyThought's published evaluation outputs; graded with
-  ``template = "sky-t1"`` and ``require_delimiter = false``, as the user of issue 16 did.
+  Qwen2.5-Math grader (``score``); graded with ``template = "sky-t1"`` and ``require_delimiter = false``.
+- ``longcot``: 2305 long chain-of-thought completions of 7 models on OlympiadBench and AMC23 (Sky-T1 template or
+  plain CoT), labelled by the Qwen2.5-Math grader; ``sky-t1`` rows are graded with ``template = "sky-t1"``,
+  ``require_delimiter = false``, plain rows whole (``delimiter = ""``).
 
-These completions come from models that do not reason in tags (no ``</think>``), so they are graded whole:
-``delimiter=""``. The equivalence cases' predictions are often bare text with no box, so every fallback is on
-for them. ``--baseline`` also scores each set with math-verify ``parse`` + ``verify`` at their defaults,
-serially in this process (slow: its own timeouts go up to 5 s per call).
+**Corrected labels.** Every disagreement between a grader (strict, lenient, math-verify) and a label was read by
+hand; the adjudications file holds (set, row id, corrected label, one-line reason) for each row read, whether
+the label stood or not. *Genuine false positives* are rows graded correct whose corrected label is wrong.
+
+The Qwen, GSM8K and plain long-CoT completions come from models that do not reason in tags, so they are graded
+whole; the equivalence cases' predictions are often bare text, so every fallback is on for them. The baseline is
+math-verify ``parse`` + ``verify`` of the whole completion at their defaults (its own ``signal.alarm`` timeouts),
+run in a pool of ``--workers`` processes.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,17 +44,20 @@ from typing import Any
 from r1verify import Engine, Recipe, Sample
 
 DATA = Path(__file__).resolve().parent / "data" / "math"
+ADJUDICATIONS = DATA / "adjudications.jsonl"
 PLAIN = {"delimiter": "", "require_delimiter": False}
+SKY = {"template": "sky-t1", "require_delimiter": False}
 OPTIONS = {
     "qwen": PLAIN,
     "gsm8k": PLAIN,
     "equiv": {**PLAIN, "fallbacks": ["answer_is", "gsm8k", "last_math", "last_line"]},
-    "sky": {"template": "sky-t1", "require_delimiter": False},
+    "sky": SKY,
+    "longcot-sky": SKY,
+    "longcot-plain": PLAIN,
 }
+"""Verifier options per sample domain (a label set's rows may span several: long-CoT has both templates)."""
 PRESETS = ("strict", "lenient")
-LABEL_ERRORS = {"qwen": {"4:30p..", "10{,}000"}}
-"""References whose "wrong" labels the grader study (docs/math.md) judged wrong: the cut time ``4:30p..`` (the
-completions answer 4:30 p.m.) and ``10{,}000`` (answered 10000). False positives on them are counted apart."""
+GRADERS = (*PRESETS, "math-verify")
 
 
 @dataclass
@@ -54,6 +66,8 @@ class Labeled:
     label: bool
     group: str
     """Completions of the same prompt share a group (GRPO groups in the benchmark)."""
+    id: str = ""
+    """The row's id in its set (what the adjudications file names)."""
 
 
 def read(name: str) -> Iterator[dict[str, Any]]:
@@ -75,6 +89,7 @@ def load_qwen() -> list[Labeled]:
             ),
             r["label_qwen_grader"],
             f"qwen-{r['idx']}",
+            f"qwen-{r['idx']}-{r['sample']}",
         )
         for r in read("qwen_math_cot_labeled.jsonl.gz")
     ]
@@ -87,58 +102,129 @@ def load_gsm8k() -> list[Labeled]:
             Sample(r["completion"], reference=rationales[r["gsm8k_idx"]], domain="gsm8k"),
             r["label_is_correct"],
             f"gsm8k-{r['gsm8k_idx']}",
+            f"gsm8k-{i}",
         )
-        for r in read("gsm8k_gpt3_solutions_labeled.jsonl.gz")
+        for i, r in enumerate(read("gsm8k_gpt3_solutions_labeled.jsonl.gz"))
     ]
 
 
 def load_equiv() -> list[Labeled]:
     return [
-        Labeled(Sample(r["pred"] or "", reference=r["gold"], domain="equiv"), r["expected_equal"], f"equiv-{i}")
+        Labeled(
+            Sample(r["pred"] or "", reference=r["gold"], domain="equiv"), r["expected_equal"], f"equiv-{i}", f"equiv-{i}"
+        )
         for i, r in enumerate(read("math_equiv_cases.jsonl"))
     ]
 
 
 def load_sky() -> list[Labeled]:
     return [
-        Labeled(Sample(r["completion"], reference=r["gt"], domain="sky"), r["score"], f"sky-{r['idx']}")
+        Labeled(
+            Sample(r["completion"], reference=r["gt"], domain="sky"),
+            r["score"],
+            f"sky-{r['idx']}",
+            f"sky-{r['set']}-{r['idx']}",
+        )
         for r in read("skythought_sample.jsonl")
     ]
 
 
-LOADERS = {"qwen": load_qwen, "gsm8k": load_gsm8k, "equiv": load_equiv, "sky": load_sky}
+def load_longcot() -> list[Labeled]:
+    return [
+        Labeled(
+            Sample(
+                r["completion"],
+                prompt=r["prompt"],
+                reference=r["reference"],
+                domain="longcot-sky" if r["template"] == "sky-t1" else "longcot-plain",
+            ),
+            r["label"],
+            f"{r['benchmark']}-{r['prompt'][:60]}",
+            r["id"],
+        )
+        for r in read("longcot.jsonl.gz")
+    ]
+
+
+LOADERS = {"qwen": load_qwen, "gsm8k": load_gsm8k, "equiv": load_equiv, "sky": load_sky, "longcot": load_longcot}
+
+
+def adjudications() -> dict[str, dict[str, Any]]:
+    """The hand adjudications by row id: ``{"set", "id", "label", "reason"}`` (``label`` is the corrected one)."""
+    out: dict[str, dict[str, Any]] = {}
+    if ADJUDICATIONS.exists():
+        for line in ADJUDICATIONS.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out[row["id"]] = row
+    return out
 
 
 def recipe(**extra: Any) -> Recipe:
-    """One ``math`` instance per (label set, preset), routed by domain; verdicts are keyed ``set/preset``."""
+    """One ``math`` instance per (domain, preset); verdicts are keyed ``domain/preset``."""
     specs = {
-        f"{name}/{preset}": {"verifier": "math", "domains": [name], "options": {**opts, "preset": preset}, **extra}
-        for name, opts in OPTIONS.items()
+        f"{domain}/{preset}": {"verifier": "math", "domains": [domain], "options": {**opts, "preset": preset}, **extra}
+        for domain, opts in OPTIONS.items()
         for preset in PRESETS
     }
     return Recipe.from_dict({"verifiers": specs}, name="math-accuracy")
 
 
 def math_verify_says(sample: Sample) -> bool:
-    """Plain math-verify at its defaults, as most reward functions call it."""
+    """Plain math-verify at its defaults, as most reward functions call it: ``verify(parse(reference),
+    parse(completion))``; a bare reference that math-verify reads nothing in (``\\sqrt{26}``, no ``$``) is
+    parsed boxed, as veRL's ``math_verify.compute_score`` does, so the baseline is not handicapped by the
+    reference's format."""
     from math_verify import parse, verify
 
     reference = sample.reference if isinstance(sample.reference, str) else str(sample.reference)
-    return bool(verify(parse(reference), parse(sample.completion)))
+    try:
+        gold = parse(reference) or parse("\\boxed{" + reference + "}")
+        return bool(verify(gold, parse(sample.completion)))
+    except Exception:  # noqa: BLE001 - a crash is "not rewarded", as a reward function would treat it
+        return False
 
 
-def score(said: list[bool], rows: list[Labeled], name: str = "") -> tuple[int, int, int, int]:
-    """(agreements, false positives: said correct where the label is wrong, of those on a label judged wrong,
-    misses: the other way round)."""
-    agree = sum(s == row.label for s, row in zip(said, rows, strict=True))
-    fp = [row for s, row in zip(said, rows, strict=True) if s and not row.label]
-    bad_labels = sum(str(row.sample.reference).strip() in LABEL_ERRORS.get(name, ()) for row in fp)
-    return agree, len(fp), bad_labels, len(rows) - agree - len(fp)
+def math_verify_all(samples: list[Sample], workers: int) -> list[bool]:
+    """:func:`math_verify_says` for every sample, in a pool (math-verify's own alarms bound each call)."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(math_verify_says, samples, chunksize=8))
 
 
-def cell(agree: int, fp: int, bad_labels: int, missed: int, rows: int) -> str:
-    labels = f", {bad_labels} on wrong labels" if bad_labels else ""
-    return f"{agree / rows:.4f} ({fp} FP{labels} / {missed} missed)"
+@dataclass
+class Score:
+    """One grader on one label set."""
+
+    raw: int
+    """Agreements with the set's own labels."""
+    corrected: int
+    """Agreements with the corrected labels."""
+    fp: int
+    """Graded correct, labelled wrong (raw labels)."""
+    genuine_fp: int
+    """Graded correct, wrong after correction."""
+    missed: int
+    """Graded anything else, right after correction."""
+    rows: int
+
+    def cell(self) -> str:
+        return (
+            f"{self.raw / self.rows:.4f} / {self.corrected / self.rows:.4f} "
+            f"({self.genuine_fp} FP, {self.missed} missed)"
+        )
+
+
+def score(said: list[bool], rows: list[Labeled], truth: list[bool]) -> Score:
+    """How ``said`` (graded correct or not) agrees with the raw labels and with ``truth`` (corrected)."""
+    pairs = list(zip(said, rows, truth, strict=True))
+    return Score(
+        raw=sum(s == row.label for s, row, _ in pairs),
+        corrected=sum(s == t for s, _, t in pairs),
+        fp=sum(s and not row.label for s, row, _ in pairs),
+        genuine_fp=sum(s and not t for s, _, t in pairs),
+        missed=sum(t and not s for s, _, t in pairs),
+        rows=len(rows),
+    )
 
 
 DEGENERATE = {
@@ -171,56 +257,73 @@ def degenerate() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", action="store_true", help="also score plain math-verify (slow)")
-    parser.add_argument("--show", type=int, default=20, help="disagreements to print per label set and preset")
+    parser.add_argument("--no-baseline", action="store_true", help="skip plain math-verify (slow)")
+    parser.add_argument("--show", type=int, default=10, help="disagreements with corrected labels to print per grader")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", default=",".join(LOADERS), help="comma-separated label sets")
+    parser.add_argument("--dump", type=Path, help="write every row's verdicts here (JSON lines)")
     parser.add_argument("--degenerate", action="store_true", help="time megabyte endings instead (lenient vs strict)")
     args = parser.parse_args()
     if args.degenerate:
         degenerate()
         return
+    adjudicated = adjudications()
     table = []
+    dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     with Engine(recipe(), workers=args.workers) as engine:
         for name in args.sets.split(","):
             rows = LOADERS[name]()
+            truth = [adjudicated[r.id]["label"] if r.id in adjudicated else r.label for r in rows]
             started = time.perf_counter()
             results = engine.verify([row.sample for row in rows])
             seconds = time.perf_counter() - started
-            line = [name, str(len(rows))]
-            print(f"\n== {name}: {len(rows)} rows, both presets in {seconds:.1f}s")
-            for preset in PRESETS:
-                verdicts = [r.verdicts[f"{name}/{preset}"] for r in results]
-                said = [v.status.value == "correct" for v in verdicts]
-                agree, fp, bad_labels, missed = score(said, rows, name)
-                line.append(cell(agree, fp, bad_labels, missed, len(rows)))
-                statuses = Counter((v.status.value, row.label) for v, row in zip(verdicts, rows, strict=True))
-                sources = Counter(v.details.get("source", "-") for v in verdicts)
-                print(f"   {preset}: agreement {agree / len(rows):.4f} ({agree}), FP {fp}, missed {missed}")
-                print("      (status, label) counts:", dict(sorted(statuses.items())))
-                print("      answers found by:", dict(sources.most_common()))
+            verdicts = {p: [r.verdicts[f"{row.sample.domain}/{p}"] for r, row in zip(results, rows)] for p in PRESETS}
+            said = {p: [v.status.value == "correct" for v in verdicts[p]] for p in PRESETS}
+            if not args.no_baseline:
+                started_mv = time.perf_counter()
+                said["math-verify"] = math_verify_all([row.sample for row in rows], args.workers)
+                print(f"\n== {name}: math-verify in {time.perf_counter() - started_mv:.1f}s ({args.workers} processes)")
+            read_by_hand = sum(r.id in adjudicated for r in rows)
+            flipped = sum(t != r.label for r, t in zip(rows, truth))
+            print(f"== {name}: {len(rows)} rows, both presets in {seconds:.1f}s; {read_by_hand} rows adjudicated, "
+                  f"{flipped} labels corrected")
+            scores = {g: score(s, rows, truth) for g, s in said.items()}
+            for grader, sc in scores.items():
+                print(f"   {grader}: raw {sc.raw / sc.rows:.4f}, corrected {sc.corrected / sc.rows:.4f}, "
+                      f"FP {sc.fp} (genuine {sc.genuine_fp}), missed {sc.missed}")
+                unread = [r.id for r, s in zip(rows, said[grader]) if s != r.label and r.id not in adjudicated]
+                if unread:
+                    print(f"      {len(unread)} disagreements not adjudicated, e.g. {unread[:5]}")
+                if grader in verdicts:
+                    statuses = Counter(v.status.value for v in verdicts[grader])
+                    print("      statuses:", dict(sorted(statuses.items())))
                 shown = 0
-                for row, verdict, s in zip(rows, verdicts, said, strict=True):
-                    if s != row.label and shown < args.show:
+                for i, (row, t) in enumerate(zip(rows, truth)):
+                    if said[grader][i] != t and shown < args.show:
                         shown += 1
-                        ref = row.sample.reference
-                        ref = ref if isinstance(ref, str) else repr(ref)
-                        print(
-                            f"      {row.group} label={row.label!s:5} r1verify={verdict.status.value:9} "
-                            f"ref={ref[-50:]!r} answer={verdict.details.get('answer', '')!r:.50} {verdict.reason[:100]}"
-                        )
-            if args.baseline:
-                started = time.perf_counter()
-                said = [math_verify_says(row.sample) for row in rows]
-                seconds = time.perf_counter() - started
-                agree, fp, bad_labels, missed = score(said, rows, name)
-                line.append(cell(agree, fp, bad_labels, missed, len(rows)))
-                print(f"   math-verify defaults: agreement {agree / len(rows):.4f}, FP {fp}, {seconds:.1f}s serial")
-            table.append(line)
-    print("\n| label set | rows | strict | lenient |" + (" math-verify |" if args.baseline else ""))
-    print("|---|---|---|---|" + ("---|" if args.baseline else ""))
-    for line in table:
-        print("| " + " | ".join(line) + " |")
+                        v = verdicts[grader][i] if grader in verdicts else None
+                        ref = row.sample.reference if isinstance(row.sample.reference, str) else repr(row.sample.reference)
+                        what = f"{v.status.value:9} answer={v.details.get('answer', '')!r:.50} {v.reason[:90]}" if v else ""
+                        print(f"      {row.id} truth={t!s:5} ref={ref[-40:]!r} {what}")
+            if dump:
+                for i, row in enumerate(rows):
+                    out = {"set": name, "id": row.id, "label": row.label, "truth": truth[i],
+                           "reference": row.sample.reference}
+                    for p in PRESETS:
+                        v = verdicts[p][i]
+                        out[p] = {"status": v.status.value, "reason": v.reason, "answer": v.details.get("answer")}
+                    if "math-verify" in said:
+                        out["math-verify"] = said["math-verify"][i]
+                    dump.write(json.dumps(out, ensure_ascii=False) + "\n")
+            table.append((name, len(rows), scores))
+    if dump:
+        dump.close()
+    graders = [g for g in GRADERS if g in table[0][2]] if table else []
+    print("\nEach cell: agreement with raw labels / with corrected labels (genuine false positives, misses).\n")
+    print("| label set | rows | " + " | ".join(graders) + " |")
+    print("|---|---|" + "---|" * len(graders))
+    for name, n, scores in table:
+        print(f"| {name} | {n} | " + " | ".join(scores[g].cell() for g in graders) + " |")
 
 
 if __name__ == "__main__":
