@@ -16,11 +16,16 @@ from .languages import CPP, PYTHON, LanguageSpec, UnknownLanguageError, get_lang
 from .pool import SandboxPool
 from .program import Limits, Program
 from .result import ExecStatus, ProgramResult, RunResult
+from .session import CallResult, CallStatus, ExceptionInfo, Session, SessionLimits
+from .session_pool import SessionPool, open_session, shared_session_pool
 from .shared import close_shared, shared_pool
 
 __all__ = [
     "CPP",
     "PYTHON",
+    "CallResult",
+    "CallStatus",
+    "ExceptionInfo",
     "DockerUnavailableError",
     "ExecStatus",
     "ImageMissingError",
@@ -32,9 +37,14 @@ __all__ = [
     "SandboxConfig",
     "SandboxError",
     "SandboxPool",
+    "Session",
+    "SessionLimits",
+    "SessionPool",
     "UnknownLanguageError",
     "close_shared",
     "get_language",
     "languages",
+    "open_session",
     "shared_pool",
+    "shared_session_pool",
 ]

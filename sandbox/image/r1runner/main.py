@@ -9,6 +9,7 @@ import sys
 from .hardening import IS_INIT, harden_self
 from .jobs import run_job
 from .protocol import PROTOCOL, read_files, read_frame, write_frame, zero
+from .session import Sessions
 from .supervise import reap_all
 from .workdir import scrub
 
@@ -36,6 +37,7 @@ def main(argv: list) -> int:
     gc.freeze()  # children share the runner's objects: keep their GC from touching (and copying) those pages
     scratch = [args.work] + args.scrub
     os.makedirs(args.work, exist_ok=True)
+    sessions = Sessions(args.work)
     try:
         write_frame(proto_out, {"ready": True, "protocol": PROTOCOL, "init": IS_INIT, "python": sys.version.split()[0]})
         while True:
@@ -45,6 +47,20 @@ def main(argv: list) -> int:
             files = read_files(proto_in, job.get("files") or {})
             if files is None:
                 return 0
+            if "session" in job:  # a session's step (r1runner.session): scrub only when one closes
+                try:
+                    answer, closed = sessions.handle(job)
+                except Exception as exc:  # noqa: BLE001 - a bad step ends the session, never the runner
+                    sessions.drop()
+                    answer, closed = {"error": f"{type(exc).__name__}: {exc}"}, True
+                if closed:
+                    reap_all()
+                    answer["clean"] = scrub(scratch)
+                write_frame(proto_out, answer)
+                if closed:
+                    sessions.prepare()  # the next session's interpreter, started while the host is busy elsewhere
+                continue
+            sessions.drop()
             work_root = os.path.join(args.work, "job")
             try:
                 result = run_job(job, work_root, files)

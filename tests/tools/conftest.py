@@ -1,0 +1,1 @@
+from ..sandbox.fixtures import sandbox_image  # noqa: F401 - fixture
