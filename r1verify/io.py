@@ -137,8 +137,8 @@ def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
             continue
         try:
             data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Row(where, {}, InvalidRow(where, None, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+        except (ValueError, RecursionError) as exc:
+            yield Row(where, {}, InvalidRow(where, None, json_error_message(exc)))
             continue
         if not isinstance(data, dict):
             yield Row(where, {}, InvalidRow(where, None, f"expected a JSON object, got {type(data).__name__}"))
@@ -146,11 +146,25 @@ def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
         yield Row(where, data)
 
 
+def json_error_message(exc: ValueError | RecursionError) -> str:
+    """Why ``json.loads`` refused a document, in words that say what to fix.
+
+    Besides syntax errors (``JSONDecodeError``) Python refuses integer literals over 4,300 digits
+    (``ValueError``) and documents nested deeper than the interpreter's recursion limit (``RecursionError``).
+    """
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deep (over ~1,000 levels); flatten the value or store it as a string"
+    digits = "an integer literal over 4,300 digits" if "digits" in str(exc) else str(exc)
+    return f"unreadable JSON value ({digits}); store such numbers as strings"
+
+
 def _undecodable_field(raw: bytes) -> str | None:
     """The top-level field of a JSON line whose value (or key) holds the bytes that are not UTF-8, if any."""
     try:
         data = json.loads(raw.decode("utf-8", "surrogateescape"))
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
@@ -178,6 +192,8 @@ def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
         raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start} of the file); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: {json_error_message(exc)}") from None
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
         doc = doc["data"]
     if not isinstance(doc, list):

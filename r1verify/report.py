@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .io import json_error_message
 from .result import Result
 from .summary import Summary
 from .verdict import Status, Verdict
@@ -106,8 +107,8 @@ def read_results(lines: Iterable[str], name: str, examples: int = 6) -> ReportDa
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NotAResultsFile(f"{name}:{lineno}: invalid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:
+            raise NotAResultsFile(f"{name}:{lineno}: {json_error_message(exc)}") from None
         data.add(record, f"{name}:{lineno}")
     return data
 

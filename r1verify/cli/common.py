@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -21,6 +21,17 @@ from ..plugins import PluginError, UnknownVerifierError
 from ..recipe import Recipe, RecipeError
 from ..summary import Summary
 from .app import fail, stderr_console
+from .outputs import probe_target, write_text_output
+
+
+POSITIVE = click.IntRange(min=1)
+"""A count that must be at least 1 (click names the option and the value when it is not)."""
+
+
+def interrupted(out_path: Path, rows: int, hint: str) -> NoReturn:
+    """Ctrl-C: say what was kept and how to go on, exit 130 (the shell's code for SIGINT)."""
+    click.echo(f"\ninterrupted: {rows} rows are in {out_path}; {hint}", err=True)
+    raise SystemExit(130)
 
 
 def stacked(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -71,8 +82,8 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
             help="Column for prompt/completion/reference/domain, e.g. --map completion=response.",
         ),
         click.option("--split", help="Split to read from a saved Hugging Face DatasetDict."),
-        click.option("--batch-size", default=512, show_default=True, help="Rows verified together."),
-        click.option("--workers", type=int, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
+        click.option("--batch-size", type=POSITIVE, default=512, show_default=True, help="Rows verified together."),
+        click.option("--workers", type=POSITIVE, help="Worker processes [default: R1VERIFY_WORKERS or CPU count]."),
         click.option(
             "--backend",
             type=click.Choice(["local", "ray"]),
@@ -82,9 +93,11 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
             "--workers is then per actor [default 1].",
         ),
         click.option("--address", help="With --backend ray: auto, or ray://HOST:PORT [default: start a local Ray]."),
-        click.option("--actors", type=int, help="With --backend ray: verifier actors [default: cluster CPUs / workers]."),
+        click.option(
+            "--actors", type=POSITIVE, help="With --backend ray: verifier actors [default: cluster CPUs / workers]."
+        ),
         click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
-        click.option("--limit", type=int, help="Verify only the first N valid rows."),
+        click.option("--limit", type=POSITIVE, help="Verify only the first N valid rows."),
         click.option(
             "--summary",
             "summary_format",
@@ -195,6 +208,8 @@ def dataset_run(
 ) -> Iterator[DatasetRun]:
     """Open INPUT and an engine for the recipe; bad arguments exit 2 with the reason."""
     recipe = recipe_from_options(recipe_ref, verifier_args)
+    if summary_json is not None:
+        probe_target(summary_json, "--summary-json", [input])
     if backend != "ray" and (address or actors):
         fail("--address and --actors go with --backend ray")
     try:
@@ -273,8 +288,7 @@ def report_summary(
     if skipped:
         data["first_invalid_rows"] = skipped[:5]
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        write_text_output(json_path, json.dumps(data, indent=2) + "\n", "--summary-json")
     if fmt == "auto":
         fmt = "table" if sys.stderr.isatty() else "json"
     if fmt == "table":

@@ -11,7 +11,8 @@ import click
 from ..io import write_jsonl
 from ..sft import sft_record
 from .app import cli
-from .common import dataset_options, dataset_run, out_option, sft_format_option
+from .common import dataset_options, dataset_run, interrupted, out_option, sft_format_option
+from .outputs import OutputFile
 
 
 @cli.command("filter")
@@ -37,24 +38,25 @@ def filter_command(out_path: Path, fmt: str, rejects: Path | None, **options: An
       r1verify filter long_cot.jsonl --recipe my-cold-start.toml --format original --out kept.jsonl
     """
     rejects = rejects or out_path.with_suffix(".rejects.jsonl")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     reasons: Counter[str] = Counter()
     kept = 0
-    with (
-        dataset_run(**options) as run,
-        out_path.open("w", encoding="utf-8") as out,
-        rejects.open("w", encoding="utf-8") as rej,
-    ):
-        recipe = run.engine.recipe
-        for item in run.verified():
-            run.summary.add([item.result])
-            if item.result.passed:
-                kept += 1
-                write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
-                continue
-            failures = recipe.failures(item.result.verdicts, item.result.reward)
-            reasons.update(f["rule"] for f in failures)
-            write_jsonl(rej, {**item.row.data, "reward": item.result.reward, "rejected_by": failures})
+    source = options["input"]
+    out = OutputFile(out_path, "--out", [source])
+    rej = OutputFile(rejects, "--rejects", [source, out_path])
+    try:
+        with out, rej, dataset_run(**options) as run:
+            recipe = run.engine.recipe
+            for item in run.verified():
+                run.summary.add([item.result])
+                if item.result.passed:
+                    kept += 1
+                    write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
+                    continue
+                failures = recipe.failures(item.result.verdicts, item.result.reward)
+                reasons.update(f["rule"] for f in failures)
+                write_jsonl(rej, {**item.row.data, "reward": item.result.reward, "rejected_by": failures})
+    except KeyboardInterrupt:
+        interrupted(out_path, kept, f"the rejected ones are in {rejects}; run the command again to redo it whole")
     run.finish(
         extra={"kept": kept, "rejected": run.summary.rows - kept, "rejected_by": dict(reasons.most_common())},
         out_hint=f" ({kept} kept in {out_path})",

@@ -16,7 +16,8 @@ import click
 
 from ..io import InputError, InvalidRow, open_rows
 from .app import cli, fail, stderr_console
-from .common import stacked
+from .common import POSITIVE, stacked
+from .outputs import check_target
 
 EXIT_GENERATION_FAILED = 1
 
@@ -27,23 +28,23 @@ def sampling_options(func: Any) -> Any:
         click.option("--endpoint", metavar="URL", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 "
                      "(vLLM, SGLang, TGI). Without it, --model is a local transformers checkpoint."),
         click.option("--model", "model", metavar="NAME|PATH", help="Served model name, or a local model folder."),
-        click.option("-n", "n", type=int, default=8, show_default=True, help="Completions per prompt."),
-        click.option("--temperature", type=float, help="Sampling temperature [default: the server's]."),
-        click.option("--top-p", type=float, help="Nucleus sampling [default: the server's]."),
-        click.option("--max-tokens", type=int, help="Most tokens per completion [default: the server's; 256 local]."),
+        click.option("-n", "n", type=POSITIVE, default=8, show_default=True, help="Completions per prompt."),
+        click.option("--temperature", type=click.FloatRange(min=0), help="Sampling temperature [default: the server's]."),
+        click.option("--top-p", type=click.FloatRange(0, 1, min_open=True), help="Nucleus sampling [default: the server's]."),
+        click.option("--max-tokens", type=POSITIVE, help="Most tokens per completion [default: the server's; 256 local]."),
         click.option("--seed", type=int, help="Sampling seed (passed to the server)."),
         click.option("--extra-body", metavar="JSON", help='More request fields, e.g. \'{"top_k": 20}\'.'),
         click.option("--system", metavar="TEXT", help="A system message for prompts that have none."),
         click.option("--prompt-column", metavar="COLUMN", help="Prompt column [default: messages, else prompt]."),
         click.option("--id-column", metavar="COLUMN", help="Unique prompt id column [default: a hash of the prompt]."),
-        click.option("--concurrency", type=int, default=64, show_default=True, help="Requests in flight."),
-        click.option("--request-timeout", type=float, default=600.0, show_default=True,
+        click.option("--concurrency", type=POSITIVE, default=64, show_default=True, help="Requests in flight."),
+        click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
                      help="Seconds for one whole request (connect to last byte)."),
-        click.option("--retries", type=int, default=5, show_default=True,
+        click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True,
                      help="Retries of a request after 429/5xx/timeouts/dropped connections (exponential backoff)."),
         click.option("--api-key-env", default="OPENAI_API_KEY", show_default=True, metavar="VAR",
                      help="Environment variable holding the API key, if the server wants one."),
-        click.option("--gen-batch-size", type=int, default=8, show_default=True,
+        click.option("--gen-batch-size", type=POSITIVE, default=8, show_default=True,
                      help="Local model: prompts per generate call."),
         click.option("--device", help="Local model: torch device [default: cuda if available, else cpu]."),
         click.option("--no-fsync", is_flag=True, help="Flush but do not fsync each prompt's rows."),
@@ -56,18 +57,20 @@ def sampling_options(func: Any) -> Any:
               help="Generations (JSONL), appended to: a rerun resumes.")
 @sampling_options
 @click.option("--split", help="Split to read from a saved Hugging Face DatasetDict.")
-@click.option("--limit", type=int, help="Only the first N prompts.")
+@click.option("--limit", type=POSITIVE, help="Only the first N prompts.")
+@click.option("--skip-invalid", is_flag=True, help="Skip prompt rows that cannot be read instead of stopping (exit 2).")
 @click.option("--summary", "summary_format", type=click.Choice(["json", "none"]), default="json",
               show_default=True, help="One JSON line on stderr at the end.")
-def generate_command(input: str, out_path: Path, split: str | None, limit: int | None, summary_format: str,
-                     **options: Any) -> None:
+def generate_command(input: str, out_path: Path, split: str | None, limit: int | None, skip_invalid: bool,
+                     summary_format: str, **options: Any) -> None:
     """Sample -n completions for every prompt of INPUT (JSONL, JSON, Parquet or a saved HF dataset, with chat
     `messages` or a `prompt` column) and write one row per completion: the row's columns, prompt, completion,
     prompt_id, sample_index, finish_reason, model. `r1verify reject OUT --group-by prompt_id` reads it.
 
     OUT is resumable: rows of prompts already complete are skipped, a prompt cut short gets only its missing
     samples, a torn last line is dropped. A request that still fails after --retries stops the run (exit 1)
-    with the server's answer; run the same command again to continue.
+    with the server's answer; run the same command again to continue. A prompt row that cannot be read stops
+    the run (exit 2) after the prompts before it are generated; --skip-invalid counts such rows instead.
 
     \b
     Examples:
@@ -76,16 +79,18 @@ def generate_command(input: str, out_path: Path, split: str | None, limit: int |
       r1verify generate prompts.jsonl --model ./tiny-model -n 4 --out gens.jsonl     # local transformers
       r1verify reject prompts.jsonl --generate --endpoint URL --model NAME -n 8 --out sft.jsonl
     """
-    stats = run_generation(input, out_path, split, limit, **options)
+    stats = run_generation(input, out_path, split, limit, skip_invalid, **options)
     if summary_format == "json":
         click.echo(json.dumps({"generation": stats}), err=True)
 
 
-def run_generation(input: str, out_path: Path, split: str | None, limit: int | None, **options: Any) -> dict[str, Any]:
+def run_generation(input: str, out_path: Path, split: str | None, limit: int | None, skip_invalid: bool,
+                   **options: Any) -> dict[str, Any]:
     """Generate into ``out_path`` from the CLI options; exits 2 on bad arguments or input, 1 when the endpoint
     fails for good. Returns the run's statistics."""
     from ..generation import EndpointError, GenerationStore, generate, prompt_items
 
+    check_target(out_path, "--out", [input])
     backend = _backend(options)
     try:
         rows, total = open_rows(input, split=split)
@@ -93,9 +98,21 @@ def run_generation(input: str, out_path: Path, split: str | None, limit: int | N
         fail(str(exc))
     if limit is not None:
         total = min(total, limit) if total is not None else limit
-    items = prompt_items(rows, options["prompt_column"], options["id_column"], options["system"])
+    skipped: list[str] = []
+    bad: list[InvalidRow] = []
+
+    def on_invalid(exc: InvalidRow) -> bool:
+        """--skip-invalid: count the row and go on; else stop taking prompts (those taken are finished)."""
+        if skip_invalid:
+            skipped.append(str(exc))
+        else:
+            bad.append(exc)
+        return skip_invalid
+
+    items = prompt_items(rows, options["prompt_column"], options["id_column"], options["system"], on_invalid)
     if limit is not None:
         items = islice(items, limit)
+    existed = out_path.exists()
     try:
         store = GenerationStore(out_path, fsync=not options["no_fsync"])
     except (ValueError, OSError) as exc:
@@ -103,15 +120,24 @@ def run_generation(input: str, out_path: Path, split: str | None, limit: int | N
     with store, _progress(sys.stderr.isatty(), total) as progress:
         try:
             stats = generate(items, store, backend, options["n"], progress)
-        except InvalidRow as exc:
-            fail(f"{exc}\nprompts before it are in {out_path}; fix the row and run again to resume")
         except EndpointError as exc:
-            click.echo(f"error: generation stopped: {exc}\nfinished prompts are in {out_path}; "
-                       "run the same command again to resume", err=True)
+            store.close()
+            click.echo(f"error: generation stopped: {exc}\n{_kept(out_path, existed)}", err=True)
             raise SystemExit(EXIT_GENERATION_FAILED) from None
         except OSError as exc:  # a local checkpoint that is not there, a full disk
             fail(f"generation failed: {exc}")
-    return stats.to_dict()
+    if bad:
+        fail(f"{bad[0]}\n{stats.prompts} prompts before it are in {out_path}; fix the row and run again to resume, "
+             "or pass --skip-invalid to skip such rows")
+    return {**stats.to_dict(), "skipped_invalid_rows": len(skipped), "first_invalid_rows": skipped[:5]}
+
+
+def _kept(out_path: Path, existed: bool) -> str:
+    """What a failed run leaves: the finished prompts to resume from, or no file at all."""
+    if not existed and out_path.exists() and out_path.stat().st_size == 0:
+        out_path.unlink()
+        return f"no prompt finished, so {out_path} was not written; fix the cause and run the command again"
+    return f"finished prompts are in {out_path}; run the same command again to resume"
 
 
 def _backend(options: dict[str, Any]) -> Any:
@@ -119,10 +145,6 @@ def _backend(options: dict[str, Any]) -> Any:
 
     if not options["model"]:
         fail("give --model (the served model's name with --endpoint, or a local model folder)")
-    if options["n"] < 1:
-        fail("-n must be at least 1")
-    if options["concurrency"] < 1:
-        fail("--concurrency must be at least 1")
     extra: dict[str, Any] = {}
     if options["extra_body"]:
         try:

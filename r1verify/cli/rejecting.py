@@ -20,7 +20,8 @@ from ..rejection import (
 )
 from ..sft import sft_record
 from .app import cli, fail
-from .common import dataset_options, dataset_run, out_option, sft_format_option
+from .common import POSITIVE, dataset_options, dataset_run, interrupted, out_option, sft_format_option
+from .outputs import OutputFile, check_target
 from .generating import run_generation, sampling_options
 
 
@@ -35,7 +36,7 @@ from .generating import run_generation, sampling_options
     show_default=True,
     help="best: top k by reward, ties to the shorter; first: first k passing; all: every passing one.",
 )
-@click.option("-k", "k", type=int, default=1, show_default=True, help="How many to keep per prompt (best/first).")
+@click.option("-k", "k", type=POSITIVE, default=1, show_default=True, help="How many to keep per prompt (best/first).")
 @sft_format_option
 @click.option(
     "--per-prompt",
@@ -86,42 +87,44 @@ def reject_command(
       r1verify reject samples.jsonl --group-by problem_id --keep first -k 2 --out sft.jsonl
       r1verify reject samples.jsonl --keep all --per-prompt rates.jsonl --out kept.jsonl
     """
-    if k < 1:
-        fail("-k must be at least 1")
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
     made: dict[str, Any] | None = None
     if generate:
         generations = generations or out_path.with_name(out_path.stem + ".generations.jsonl")
-        made = run_generation(options["input"], generations, options.pop("split"), None, **sampling)
+        check_target(out_path, "--out", [options["input"], generations])  # before the generation, not after it
+        made = run_generation(
+            options["input"], generations, options.pop("split"), None, options["skip_invalid"], **sampling
+        )
         options.update(input=str(generations), split=None)
         group_by = group_by or "prompt_id"
         unsorted = unsorted or made["resumed_rows"] > 0  # a resumed prompt's missing samples come later
     elif sampling["endpoint"] or sampling["model"] or generations:
         fail("--endpoint, --model and --generations go with --generate (INPUT then holds prompts)")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     stats = RejectionStats()
-    with (
-        dataset_run(**options) as run,
-        out_path.open("w", encoding="utf-8") as out,
-        per_prompt.open("w", encoding="utf-8") if per_prompt else contextlib.nullcontext() as rates,
-    ):
-        key = group_key_function(group_by, run.stream.columns.prompt)
-        if unsorted and options.get("backend") != "ray":
-            run.rows = sorted_by_group(run.rows, key)
-        verified = run.verified()
-        if unsorted and options.get("backend") == "ray":  # the cluster reads the rows: group what comes back
-            verified = sorted_by_group(verified, lambda item: key(item.row))  # type: ignore[arg-type,assignment]
-        try:
-            for group_id, group in groups(verified, key):
-                run.summary.add([item.result for item in group])
-                kept = select(group, keep, k)  # type: ignore[arg-type]
-                for item in kept:
-                    write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
-                line = stats.add(group, kept)
-                if rates is not None:
-                    write_jsonl(rates, {"group": group_label(group_id)[:200], **line})
-        except (InvalidRow, UnsortedInput) as exc:
-            fail(str(exc))
+    source = options["input"]
+    out = OutputFile(out_path, "--out", [source])
+    rates = OutputFile(per_prompt, "--per-prompt", [source, out_path]) if per_prompt else None
+    try:
+        with out, rates or contextlib.nullcontext(), dataset_run(**options) as run:
+            key = group_key_function(group_by, run.stream.columns.prompt)
+            if unsorted and options.get("backend") != "ray":
+                run.rows = sorted_by_group(run.rows, key)
+            verified = run.verified()
+            if unsorted and options.get("backend") == "ray":  # the cluster reads the rows: group what comes back
+                verified = sorted_by_group(verified, lambda item: key(item.row))  # type: ignore[arg-type,assignment]
+            try:
+                for group_id, group in groups(verified, key):
+                    run.summary.add([item.result for item in group])
+                    kept = select(group, keep, k)  # type: ignore[arg-type]
+                    for item in kept:
+                        write_jsonl(out, sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
+                    line = stats.add(group, kept)
+                    if rates is not None:
+                        write_jsonl(rates, {"group": group_label(group_id)[:200], **line})
+            except (InvalidRow, UnsortedInput) as exc:
+                fail(str(exc))
+    except KeyboardInterrupt:
+        interrupted(out_path, stats.kept, "run the command again to redo it whole")
     extra = stats.to_dict() | ({"generation": made} if made is not None else {})
     run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {out_path})")
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from ..io import json_error_message
 from .app import cli, fail
+from .outputs import check_target, write_text_output
 
 
 @cli.command("report")
@@ -27,7 +29,13 @@ from .app import cli, fail
     help="Also save a screenshot of the report (needs Chromium), e.g. for a README.",
 )
 @click.option("--title", help="Page title [default: the results file name].")
-@click.option("--examples", default=6, show_default=True, help="How many worst and borderline examples to show.")
+@click.option(
+    "--examples",
+    type=click.IntRange(min=0),
+    default=6,
+    show_default=True,
+    help="How many worst and borderline examples to show.",
+)
 def report_command(results: Path, out_path: Path | None, png: Path | None, title: str | None, examples: int) -> None:
     """Write an HTML report of RESULTS (the JSONL that `r1verify verify --out` writes).
 
@@ -42,12 +50,14 @@ def report_command(results: Path, out_path: Path | None, png: Path | None, title
     from ..report import NotAResultsFile, render_html, screenshot
 
     out_path = out_path or results.with_suffix(".html")
+    check_target(out_path, "--out", [results])
+    if png is not None:
+        check_target(png, "--png", [results, out_path])
     try:
         data = _read_checked(results, examples)
     except NotAResultsFile as exc:
         fail(f"{exc}; nothing was written")
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_html(data, title or results.name), encoding="utf-8")
+    write_text_output(out_path, render_html(data, title or results.name), "--out", [results])
     click.echo(f"wrote {out_path} ({data.summary.rows} rows)")
     if png is not None:
         try:
@@ -79,9 +89,8 @@ def _read_checked(path: Path, examples: int) -> Any:
                 continue
             try:
                 record = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                msg = f"invalid JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else "JSON nested too deep"
-                raise NotAResultsFile(f"{where}: {msg}; {_EXPECTED}") from None
+            except (ValueError, RecursionError) as exc:
+                raise NotAResultsFile(f"{where}: {json_error_message(exc)}; {_EXPECTED}") from None
             _check_record(record, where)
             data.add(record, where)
     if data.summary.rows == 0:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
+
 from ..io import output_record, write_jsonl
-from .app import cli
-from .common import dataset_options, dataset_run, out_option
+from .app import cli, fail
+from .common import dataset_options, dataset_run, interrupted, out_option
+from .outputs import OutputFile
+from .resume import ResumePoint
 
 
 @cli.command()
 @dataset_options()
 @out_option("Output JSONL: each input row plus reward, passed and verdicts.")
-def verify(out_path: Path, **options: Any) -> None:
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep the rows OUT already holds (from a run that was stopped) and verify only the rest.",
+)
+def verify(out_path: Path, resume: bool, **options: Any) -> None:
     """Verify every row of INPUT and write rewards and verdicts to --out.
 
     INPUT is a .jsonl/.json/.parquet file, a folder saved with datasets' save_to_disk, or - for JSONL on stdin.
@@ -26,13 +35,26 @@ def verify(out_path: Path, **options: Any) -> None:
       r1verify verify gens.jsonl --recipe reasoning-rl --out scored.jsonl
       r1verify verify gens.parquet -v math -v think_format:weight=0.2 --out scored.jsonl
       r1verify verify gens.jsonl --recipe my.toml --map completion=response --skip-invalid -o out.jsonl
+      r1verify verify gens.jsonl --recipe reasoning-rl --out scored.jsonl --resume   # after Ctrl-C
 
     A row that cannot be read stops the run with exit code 2, naming the file, line and field; every row
-    before it is verified and written first. --skip-invalid counts such rows instead.
+    before it is verified and written first. --skip-invalid counts such rows instead. OUT is written beside
+    the target and put in place at the end, so a failed run never leaves half a file over an earlier one;
+    OUT may not be INPUT.
     """
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with dataset_run(**options) as run, out_path.open("w", encoding="utf-8") as out:
-        for item in run.verified():
-            write_jsonl(out, output_record(item.row, item.result))
-            run.summary.add([item.result])
-    run.finish(out_hint=f" and written to {out_path}")
+    point = ResumePoint.scan(out_path) if resume else ResumePoint(out_path)
+    if resume and options["backend"] == "ray":
+        fail("--resume reads the input in order on this machine; use --backend local to resume")
+    if options["limit"] is not None and point.rows:
+        options["limit"] = max(0, options["limit"] - point.rows)
+    out = OutputFile(out_path, "--out", [options["input"]], keep_bytes=point.size)
+    try:
+        with out, dataset_run(**options) as run:
+            run.rows = point.skip_done(run.rows, run.stream.columns, run.summary)
+            for item in run.verified():
+                write_jsonl(out, output_record(item.row, item.result))
+                run.summary.add([item.result])
+    except KeyboardInterrupt:
+        interrupted(out_path, point.rows + out.lines, "run the same command with --resume to go on from there")
+    extra = {"resumed_rows": point.rows} if resume else None
+    run.finish(extra=extra, out_hint=f" and written to {out_path}")

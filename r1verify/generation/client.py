@@ -204,7 +204,7 @@ class ChatClient:
             raise error
         try:
             return parse_reply(json.loads(response.content))
-        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # JSONDecodeError is a ValueError
             raise EndpointError(
                 f"the reply is not a chat completion ({exc}): {_snippet(response.text)}", retryable=True
             ) from None

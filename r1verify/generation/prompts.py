@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,39 +26,60 @@ class PromptItem:
 
 
 def prompt_items(
-    rows: Iterator[Row], prompt_column: str | None = None, id_column: str | None = None, system: str | None = None
+    rows: Iterator[Row],
+    prompt_column: str | None = None,
+    id_column: str | None = None,
+    system: str | None = None,
+    on_invalid: Callable[[InvalidRow], bool] | None = None,
 ) -> Iterator[PromptItem]:
-    """Prompt items from rows; raises :class:`InvalidRow` naming the row for a missing or ill-typed prompt.
+    """Prompt items from rows; a missing or ill-typed prompt is an :class:`InvalidRow` naming the row.
+
+    Without ``on_invalid`` that error is raised. With it, ``on_invalid(error)`` decides: True skips the row,
+    False ends the items there (cleanly, so a consumer finishes the prompts it already took).
 
     Without ``id_column`` the id is a hash of the prompt (the k-th repeat of a prompt gets ``-k``), so a rerun
     over the same input finds the same ids. With it, ids must be unique.
     """
     seen: dict[str, int] = {}
     for row in rows:
-        if row.error is not None:
-            raise row.error
-        column = prompt_column or next((c for c in PROMPT_COLUMNS if c in row.data), None)
-        if column is None or column not in row.data:
-            wanted = prompt_column or " or ".join(PROMPT_COLUMNS)
-            hint = f"; name the column with --map prompt=COLUMN (columns: {', '.join(list(row.data)[:12])})"
-            raise InvalidRow(row.where, wanted, "missing" + hint)
-        value = row.data[column]
-        messages = _messages(value, row.where, column)
-        if system and not any(m.get("role") == "system" for m in messages):
-            messages = [{"role": "system", "content": system}, *messages]
-        if id_column is not None:
-            if row.data.get(id_column) is None:
-                raise InvalidRow(row.where, id_column, "missing (the --id-column must be set on every row)")
-            base = str(row.data[id_column])
-        else:
-            base = hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-        repeat = seen.get(base, 0)
-        seen[base] = repeat + 1
-        if repeat and id_column is not None:
-            raise InvalidRow(row.where, id_column, f"duplicate id {base!r}: ids must be unique per prompt")
-        prompt_id = base if not repeat else f"{base}-{repeat}"
-        columns = {k: v for k, v in row.data.items() if k != column}
-        yield PromptItem(prompt_id, messages, value, columns)
+        try:
+            item = _prompt_item(row, prompt_column, id_column, system, seen)
+        except InvalidRow as exc:
+            if on_invalid is None:
+                raise
+            if on_invalid(exc):
+                continue
+            return
+        yield item
+
+
+def _prompt_item(
+    row: Row, prompt_column: str | None, id_column: str | None, system: str | None, seen: dict[str, int]
+) -> PromptItem:
+    if row.error is not None:
+        raise row.error
+    column = prompt_column or next((c for c in PROMPT_COLUMNS if c in row.data), None)
+    if column is None or column not in row.data:
+        wanted = prompt_column or " or ".join(PROMPT_COLUMNS)
+        hint = f"; name the column with --prompt-column COLUMN (columns: {', '.join(list(row.data)[:12])})"
+        raise InvalidRow(row.where, wanted, "missing" + hint)
+    value = row.data[column]
+    messages = _messages(value, row.where, column)
+    if system and not any(m.get("role") == "system" for m in messages):
+        messages = [{"role": "system", "content": system}, *messages]
+    if id_column is not None:
+        if row.data.get(id_column) is None:
+            raise InvalidRow(row.where, id_column, "missing (the --id-column must be set on every row)")
+        base = str(row.data[id_column])
+    else:
+        base = hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    repeat = seen.get(base, 0)
+    if repeat and id_column is not None:
+        raise InvalidRow(row.where, id_column, f"duplicate id {base!r}: ids must be unique per prompt")
+    seen[base] = repeat + 1
+    prompt_id = base if not repeat else f"{base}-{repeat}"
+    columns = {k: v for k, v in row.data.items() if k != column}
+    return PromptItem(prompt_id, messages, value, columns)
 
 
 def _messages(value: Any, where: str, column: str) -> list[dict[str, Any]]:

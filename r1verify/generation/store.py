@@ -41,7 +41,7 @@ class GenerationStore:
                 try:
                     data = json.loads(raw)
                     prompt_id = data["prompt_id"]
-                except (ValueError, KeyError, TypeError):
+                except (ValueError, RecursionError, KeyError, TypeError):
                     raise ValueError(
                         f"{self.path}: line {self.resumed_rows + 1} is not a generation row (no prompt_id); "
                         "resume only into a file written by `r1verify generate`, or choose another --out"

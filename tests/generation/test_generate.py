@@ -62,7 +62,8 @@ def test_a_server_that_keeps_failing_stops_the_run_with_its_answer_not_a_hang(se
     result = gen(server, prompts_file, tmp_path / "g.jsonl", "--retries", "2")
     assert result.exit_code == 1
     assert "HTTP 500" in result.stderr and "fake 500" in result.stderr and "after 3 attempts" in result.stderr
-    assert "run the same command again to resume" in result.stderr
+    assert "no prompt finished" in result.stderr and "run the command again" in result.stderr
+    assert not (tmp_path / "g.jsonl").exists()  # no empty file left behind that reads as "resume from here"
     assert time.monotonic() - started < 10
 
 
@@ -127,7 +128,7 @@ def test_chat_messages_and_a_system_prompt(server, tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"question": "x"}, "missing; name the column with --map prompt=COLUMN"),
+        ({"question": "x"}, "missing; name the column with --prompt-column COLUMN"),
         ({"prompt": "   "}, "empty prompt"),
         ({"prompt": 7}, "expected a string or a non-empty list"),
         ({"messages": [{"role": "assistant", "content": "done"}]}, "nothing to answer"),

@@ -54,7 +54,7 @@ def _decode_string(text: str, *, strict: bool) -> Any:
         return text
     try:
         value = json.loads(stripped)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         if strict:
             raise LabelError(f"label is not JSON ({exc}): {text[:80]!r}") from None
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -188,12 +189,24 @@ def serve_command(
     click.echo(f"r1verify serve: recipe {recipe.name!r} ({', '.join(s.name for s in recipe.specs)}) on {url}", err=True)
     click.echo(f"r1verify serve: OpenRLHF flag: --reward.remote_url {url}", err=True)
     sys.stderr.flush()
+    _log_to_stderr(log_level)
     server = uvicorn_server(app, log_level=log_level, access_log=access_log, graceful_timeout=settings.timeout + 10)
     try:
         server.run(sockets=[sock])  # after a graceful stop on SIGTERM/SIGINT, uvicorn re-raises the signal
     finally:
         sock.close()
         service.close()  # idempotent; covers a server that stopped before its lifespan ran
+
+
+def _log_to_stderr(level: str) -> None:
+    """The server's own lines (bad requests, disconnects, internal errors) on stderr, formatted like uvicorn's."""
+    logger = logging.getLogger("r1verify")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(level.upper())
 
 
 # ---------------------------------------------------------------------------------------------- openrlhf

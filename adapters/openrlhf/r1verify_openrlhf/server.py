@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import time
 from collections import Counter
@@ -20,12 +21,21 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.requests import ClientDisconnect
+
+from r1verify.io import json_error_message
+from r1verify.ratelog import RateLimitedLog
 
 from .convert import ConvertOptions, request_items
 from .rewards import LOG_PREFIX, openrlhf_payload
 from .service import RewardService
 
 REWARD_PATH = "/get_reward"
+CLIENT_CLOSED = 499
+"""The status counted (nginx's convention) for a request whose client left before it was read."""
+log = logging.getLogger("r1verify.serve")
+bad_requests = RateLimitedLog(log)
+"""4xx answers: one log line per status every few seconds, with the count of those left out."""
 _SHAPE = 'send {"query": ["<prompt + response>", ...], "prompts": [...], "labels": [...]} (lists of equal length)'
 
 
@@ -42,8 +52,8 @@ def parse_request(body: bytes) -> tuple[list[Any], list[Any] | None, list[Any] |
     """(queries, prompts, labels) from a request body, or :class:`BadRequest` naming what is wrong."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(400, f"the body is not valid JSON ({exc}); {_SHAPE}") from None
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise BadRequest(400, f"the body is not valid JSON: {json_error_message(exc)}; {_SHAPE}") from None
     if not isinstance(data, dict):
         raise BadRequest(422, f"expected a JSON object, got {type(data).__name__}; {_SHAPE}")
     if "query" not in data:
@@ -148,17 +158,28 @@ def create_app(
         if not state["serving"]:
             return answer(503, {"error": "the server is shutting down; retry on another replica"})
         try:
-            queries, prompts, labels = parse_request(await request.body())
+            body = await request.body()
+        except ClientDisconnect:  # the trainer gave up (its timeout, a restart): nobody reads an answer
+            log.info("client %s disconnected before its request was read", _peer(request))
+            return answer(CLIENT_CLOSED, {"error": "client disconnected"})
+        try:
+            queries, prompts, labels = parse_request(body)
         except BadRequest as exc:
+            bad_requests.warning(str(exc.status), "answered %s to %s: %s", exc.status, _peer(request), exc.reason)
             return answer(exc.status, {"error": exc.reason})
-        items = request_items(queries, prompts, labels, convert)
-        infos = await service.arewards(items, timeout=request_timeout)
+        try:
+            items = request_items(queries, prompts, labels, convert)
+            infos = await service.arewards(items, timeout=request_timeout)
+            payload = openrlhf_payload(infos, service.log_keys, tensors=False)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one request, not the connection or the server
+            log.exception("answered 500 to %s", _peer(request))
+            return answer(500, {"error": f"internal error ({type(exc).__name__}: {exc}); see the server log"})
         metrics.samples += len(infos)
         metrics.sample_errors += sum(i.logs[LOG_PREFIX + "error"] > 0 for i in infos)
         metrics.sample_timeouts += sum(i.logs[LOG_PREFIX + "timeout"] > 0 for i in infos)
         metrics.latency_sum += time.monotonic() - started
         metrics.latency_count += 1
-        return answer(200, openrlhf_payload(infos, service.log_keys, tensors=False))
+        return answer(200, payload)
 
     @app.get("/health")
     async def health() -> JSONResponse:
@@ -175,6 +196,11 @@ def create_app(
         return PlainTextResponse(render_metrics(service, metrics), media_type="text/plain; version=0.0.4")
 
     return app
+
+
+def _peer(request: Request) -> str:
+    client = request.client
+    return f"{client.host}:{client.port}" if client else "a client"
 
 
 def bind(host: str, port: int) -> socket.socket:

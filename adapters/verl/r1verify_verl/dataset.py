@@ -15,6 +15,8 @@ JSON (``[1, 2]``, an interval) stay text.
 
 from __future__ import annotations
 
+import os
+
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -122,4 +124,9 @@ def write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
             if r["extra_info"].get(k) is not None:
                 r["extra_info"][k] = str(r["extra_info"][k])
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows), path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.r1verify-tmp")  # renamed at the end: never half a file
+    try:
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ import click
 
 from r1verify import hookimpl
 from r1verify.cli import fail
+from r1verify.cli.outputs import check_target
 from r1verify.io import ColumnMap, InputError, InvalidRow, open_rows
 
 from .dataset import ConvertSettings, verl_rows, write_parquet
@@ -48,25 +49,28 @@ def convert_command(
     list, ability, reward_model.ground_truth and extra_info (index, split, domain, the other columns)."""
     if "{prompt}" not in template:
         fail("--template must contain {prompt}, where the prompt text goes")
+    check_target(out, "--out", [input])
     try:
         cmap = ColumnMap.parse(maps)
         rows, _ = open_rows(input)
         settings = ConvertSettings(data_source, split, system, template, default_domain)
-        converted, skipped = [], 0
+        converted, skipped = [], []
         for item in verl_rows(rows, cmap, settings, input.stem, skip_invalid=skip_invalid):
             if isinstance(item, InvalidRow):
-                skipped += 1
+                skipped.append(item)
             else:
                 converted.append(item)
     except (InputError, InvalidRow) as exc:
         fail(f"{exc}" + ("" if skip_invalid else " (--skip-invalid counts such rows instead)"))
+    for reason in skipped[:5]:
+        click.echo(f"skipped {reason}", err=True)
     if not converted:
-        fail(f"{input}: no row could be converted ({skipped} invalid); map the columns with --map")
+        fail(f"{input}: no row could be converted ({len(skipped)} invalid); map the columns with --map")
     try:
         write_parquet(converted, out)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror}; pass a writable path with --out")
-    click.echo(f"wrote {len(converted)} rows to {out}" + (f" ({skipped} invalid rows skipped)" if skipped else ""))
+    click.echo(f"wrote {len(converted)} rows to {out}" + (f" ({len(skipped)} invalid rows skipped)" if skipped else ""))
 
 
 @verl_group.command("overrides")

@@ -125,7 +125,7 @@ def sample_from_verl(
     if info.get(JSON_FLAG) and isinstance(reference, str):
         try:
             reference = json.loads(reference)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ValueError(f"ground_truth is flagged as JSON ({JSON_FLAG}) but is not: {exc}") from None
     meta = {k: v for k, v in info.items() if k not in _META_SKIP}
     if isinstance(data_source, str):

@@ -7,7 +7,7 @@ import math
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from r1verify_sandbox import SandboxConfig, UnknownLanguageError, languages, shared_pool
+from r1verify_sandbox import ProgramResult, SandboxConfig, UnknownLanguageError, languages, shared_pool
 
 from r1verify import Sample, Verdict, Verifier
 
@@ -20,6 +20,30 @@ from .suite import BadReference, UnsupportedTests, parse_reference
 
 START_MARGIN = 60.0
 """Seconds allowed on top of the work itself for starting the sandbox's containers."""
+
+
+def _timed(verdict: Verdict, *results: ProgramResult | None) -> Verdict:
+    """The verdict with ``elapsed`` = the seconds its programs ran in the sandbox (compile, every test, the
+    checker), so the slow sample of a batch can be found; the engine shares the batch time out otherwise."""
+    verdict.elapsed = sum(
+        (r.compile.duration if r.compile else 0.0) + sum(run.duration for run in r.runs)
+        for r in results
+        if r is not None
+    )
+    return verdict
+
+
+def program_language(meta: dict[str, Any]) -> str | None:
+    """The program's language a sample names: ``meta["code_language"]``, else ``meta["language"]`` when that is a
+    registered sandbox language (a ``language`` column may also hold the natural language the language verifier
+    checks, e.g. ``en``: that one is not the program's)."""
+    value = meta.get("code_language")
+    if isinstance(value, str) and value:
+        return value
+    value = meta.get("language")
+    if isinstance(value, str) and value.strip().lower() in languages():
+        return value
+    return None
 
 
 class CodeVerifier(Verifier):
@@ -51,8 +75,10 @@ class CodeVerifier(Verifier):
             checks = [p.checker_program(r) for p, r in zip(todo, results)]
             ran = iter(pool.run_many([c for c in checks if c is not None]) if any(checks) else [])
             checked = [next(ran) if c is not None else None for c in checks]
-            graded = iter(p.grade(r, c) for p, r, c in zip(todo, results, checked))
-            plans = [self._verdict(p, next(graded)) if isinstance(p, Plan) else p for p in plans]
+            graded = iter(
+                _timed(self._verdict(p, p.grade(r, c)), r, c) for p, r, c in zip(todo, results, checked)
+            )
+            plans = [next(graded) if isinstance(p, Plan) else p for p in plans]
         return plans  # type: ignore[return-value]
 
     def cache_key(self, sample: Sample) -> Hashable:
@@ -71,7 +97,7 @@ class CodeVerifier(Verifier):
         reference = sample.reference
         if not isinstance(reference, str):
             reference = json.dumps(reference, sort_keys=True, default=repr)
-        return found, reference, sample.meta.get("language")
+        return found, reference, program_language(sample.meta)
 
     def batch_deadline(self, n: int, timeout: float) -> float:
         """Rounds of the pool's width, each as long as a sample may take (its checker's round included: any
@@ -88,8 +114,8 @@ class CodeVerifier(Verifier):
 
     @staticmethod
     def _required(sample: Sample) -> str | None:
-        language = sample.meta.get("language")
-        if isinstance(language, str) and language:
+        language = program_language(sample.meta)
+        if language is not None:
             return language
         reference = sample.reference
         if isinstance(reference, dict) and isinstance(reference.get("language"), str):

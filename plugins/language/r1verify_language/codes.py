@@ -28,3 +28,16 @@ def normalize_language(value: str) -> str:
     if not (2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha()):
         raise ValueError(f"unknown language {value!r}: use an ISO 639-1 code such as 'en' or 'zh'")
     return primary
+
+PROGRAM_LANGUAGES = frozenset(
+    "python python3 py py3 cpp c++ cxx cc c java javascript js node nodejs typescript go golang rust rs ruby rb "
+    "php bash shell kotlin swift scala csharp c# lua julia haskell perl sql".split()
+)
+"""Names of programming languages: a ``language`` column holding one names a program's language (the code
+verifier's), not the natural language to check. Codes that are also natural languages (``ts``, ``sh``) are
+left out."""
+
+
+def is_program_language(value: object) -> bool:
+    """Whether ``value`` names a programming language rather than a natural one."""
+    return isinstance(value, str) and value.strip().lower() in PROGRAM_LANGUAGES

@@ -10,7 +10,7 @@ from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName, get_template
 
 from .attribution import attribute
-from .codes import normalize_language
+from .codes import is_program_language, normalize_language
 from .detectors import get_detector
 from .scripts import scripts_of_language
 from .words import words
@@ -90,8 +90,14 @@ class LanguageConsistency(Verifier):
             return completion.rpartition(close)[2] if sep else ""
         return head if sep else completion
 
-    def _target(self, sample: Sample) -> tuple[str | None, str]:
+    def _meta_target(self, sample: Sample) -> object:
+        """The meta field naming the target language; a programming language there (a code row's ``language``
+        column, meant for the code verifier) is not one, and the prompt decides instead."""
         value = sample.meta.get(self.options.meta_key) if isinstance(sample.meta, dict) else None
+        return None if is_program_language(value) else value
+
+    def _target(self, sample: Sample) -> tuple[str | None, str]:
+        value = self._meta_target(sample)
         if value:
             return normalize_language(str(value)), f"meta.{self.options.meta_key}"
         fallback = normalize_language(self.options.language) if self.options.language else None
@@ -108,7 +114,7 @@ class LanguageConsistency(Verifier):
         return fallback, "option"
 
     def cache_key(self, sample: Sample) -> Hashable:
-        meta = sample.meta.get(self.options.meta_key) if isinstance(sample.meta, dict) else None
+        meta = self._meta_target(sample)
         prompt = None if meta or not self.options.detect_prompt else _last_user_text(sample)
         return self._text(sample.completion), meta, prompt
 
