@@ -253,8 +253,13 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def close_later(self) -> None:
+        """Hand the session to the pool's reaper, which closes it soon; never blocks (safe in GC callbacks)."""
+        runner, self._runner = getattr(self, "_runner", None), None
+        if runner is not None:
+            self._ended = self._ended or "the session was closed"
+            self._pool._abandoned.put(runner)
+
     def __del__(self) -> None:
         # A rollout dropped its session without closing it: the pool's reaper closes it (never here, in GC).
-        runner = getattr(self, "_runner", None)
-        if runner is not None:
-            self._pool._abandoned.put(runner)
+        self.close_later()
