@@ -41,6 +41,9 @@ def check_target(path: Path, option: str, inputs: Iterable[str | Path] = ()) -> 
     """Refuse an output path that is an input of the run or a folder; :class:`OutputError` says why."""
     if path.is_dir():
         raise OutputError(f"{option} {path} is a folder; give a file path, e.g. {path / 'out.jsonl'}")
+    folder = next(p for p in path.parents if p.exists())
+    if not folder.is_dir():
+        raise OutputError(f"{option} {path}: {folder} is a file, not a folder; choose another path")
     for source in inputs:
         if str(source) in ("", "-"):
             continue
