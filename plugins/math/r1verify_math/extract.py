@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from .answer import Answer, Kind
 from .folding import strip_format
@@ -25,6 +26,7 @@ from r1verify.templates import get_template
 
 from .options import UNBOXED, MathOptions
 from .statements import stated_values
+from .truncation import final_turn, stops_mid_sentence
 from .unboxed import find as find_unboxed
 
 MAX_ANSWERS = 16
@@ -52,7 +54,9 @@ class Extraction:
     """``boxed`` or the name of the fallback that found the answers."""
     problem: str = ""
     """Why there is nothing to grade: ``no_delimiter`` (required and missing), ``empty`` (nothing after it),
-    ``only_in_reasoning`` (a box before it, none after), ``not_found``; "" when ``answers`` is set."""
+    ``only_in_reasoning`` (a box before it, none after), ``truncated`` (cut off: :mod:`r1verify_math.truncation`),
+    ``unknown_end`` (no box, graded whole without a delimiter that tells a cut-off reasoning apart: the unboxed
+    extractors do not guess), ``not_found``; "" when ``answers`` is set."""
     overflow: bool = False
     """More than :data:`MAX_ANSWERS` distinct answers were given (only the last ones are kept)."""
     statements: tuple[str, ...] = ()
@@ -69,12 +73,19 @@ class Extraction:
 
 def extract(completion: str, options: MathOptions) -> Extraction:
     """The final answers of ``completion`` under ``options`` (see the module docstring)."""
-    reasoning, final, ended = _split(completion, options)
+    reasoning, final, region = _split(completion, options)
+    if region == "cut":
+        return Extraction(problem="truncated")
     if final is None:
         return Extraction(problem="no_delimiter")
     final = strip_format(final)  # zero-width and other invisible characters never belong to an answer
+    if region != "closed":
+        final = final_turn(final)  # a base model that goes on to write the next chat turn
     if not final.strip():
         return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "empty")
+    if region != "closed" and stops_mid_sentence(final):
+        return Extraction(problem="truncated")
+    ended = region != "unknown"
     source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
     if not found:
         for name in options.fallbacks:
@@ -86,7 +97,7 @@ def extract(completion: str, options: MathOptions) -> Extraction:
                 break
     if not found and options.unboxed:
         if not ended:
-            return Extraction(problem="truncated")
+            return Extraction(problem="unknown_end")
         return _unboxed(final, options)
     if not found:
         return Extraction(problem="only_in_reasoning" if _has_answer(reasoning) else "not_found")
@@ -130,29 +141,44 @@ def _kind(source: str) -> Kind:
     return "latex" if source in ("boxed", "last_math", "last_display", "assignment") else "text"
 
 
-def _split(completion: str, options: MathOptions) -> tuple[str, str | None, bool]:
-    """(reasoning, final answer region or ``None`` when required and missing, whether the region is complete:
-    the reasoning ended and an answer block, if the template has one, closed)."""
+Region = Literal["closed", "open", "unknown", "cut"]
+"""How the final answer region ends: ``closed`` by the template's answer block (``<|end_of_solution|>``);
+``open``: it runs to the end of the completion (after ``</think>``, or the whole of an untagged completion);
+``unknown``: graded whole without the delimiter, and without an opening tag to tell a cut-off reasoning from a
+model that skipped the tags (a ``delimiter`` other than ``</think>`` / ``<|end_of_thought|>``): boxes and
+fallbacks are read, the unboxed extractors are not; ``cut``: the reasoning or the answer block was opened and
+never closed (a truncated rollout)."""
+
+
+def _split(completion: str, options: MathOptions) -> tuple[str, str | None, Region]:
+    """(reasoning, final answer region or ``None`` when the delimiter is required and missing, how the region
+    ends)."""
     if options.template != "r1":
-        cut = get_template(options.template).split(completion)
+        template = get_template(options.template)
+        cut = template.split(completion)
+        if cut.status in ("unclosed", "answer_unclosed"):
+            return completion, None, "cut"
         if cut.reasoning_ended:
-            return cut.reasoning or "", cut.answer or "", cut.status != "answer_unclosed"
-        # no template at all ("missing") is a model that answers without reasoning tags; an opened and never
-        # closed reasoning ("unclosed") was cut off
-        return ("", completion, cut.status == "missing") if not options.require_delimiter else (completion, None, False)
+            closed = cut.status == "ok" and bool(template.open_answer)
+            return cut.reasoning or "", cut.answer or "", "closed" if closed else "open"
+        # no template at all ("missing") is a model that answers without reasoning tags
+        return ("", completion, "open") if not options.require_delimiter else (completion, None, "open")
     if not options.delimiter:
-        return "", completion, True
+        return "", completion, "open"
     reasoning, sep, final = completion.rpartition(options.delimiter)
     if sep:
-        return reasoning, final, True
+        return reasoning, final, "open"
     opener = _OPENERS.get(options.delimiter)
-    untagged = opener is not None and opener not in completion
-    return ("", completion, untagged) if not options.require_delimiter else (completion, None, False)
+    if opener is not None and opener in completion:
+        return completion, None, "cut"
+    if options.require_delimiter:
+        return completion, None, "open"
+    return "", completion, "open" if opener is not None else "unknown"
 
 
 _OPENERS = {"</think>": "<think>", "<|end_of_thought|>": "<|begin_of_thought|>"}
 """The tag that opens the reasoning a delimiter closes: a completion with neither did not use the tags (it is
-not cut off); for other delimiters a completion without one counts as cut off."""
+not cut off); for other delimiters a completion without one may be either."""
 
 
 def _has_answer(reasoning: str) -> bool:

@@ -43,6 +43,17 @@ _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
 
 
+_ORDINAL = re.compile(
+    r"(?<=\d)\s*(?:\^\s*\{?\s*\\(?:text|mathrm|textrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?"
+    r"|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|(?:st|nd|rd|th)(?![A-Za-z]))"
+)
+
+
+def strip_ordinals(text: str) -> str:
+    """``12^{\\text{th}}`` -> ``12``, ``3rd`` -> ``3``: an ordinal names its number (the 12th grade is grade 12)."""
+    return _ORDINAL.sub("", text) if "st" in text or "nd" in text or "rd" in text or "th" in text else text
+
+
 def time_of_day(text: str) -> str:
     """``4:30 \\text{ p.m.}`` -> ``4:30pm``."""
     return _TIME.sub(lambda m: f"{m.group(1)}{m.group(2).lower()}m", text)
@@ -81,7 +92,7 @@ def read(answer: str) -> Reading:
     s = s.replace("\\$", "").replace("$", "")
     s = _DELIMITERS.sub("", s)
     s = _THIN_THOUSANDS.sub(",", s)  # 10,\!080 (MATH's thousands separator)
-    s = time_of_day(s)  # 4:30 \text{ p.m.}
+    s = time_of_day(strip_ordinals(s))  # 4:30 \text{ p.m.}, 12^{\text{th}}
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("{,}", ",")
     s = _SIZING.sub("", s)
     s = SPACING.sub(" ", s)

@@ -28,7 +28,7 @@ import re
 
 from .folding import fold, join_spelled
 from .latex import FONT_MACROS, TEXT_MACROS
-from .normalize import SPACING, time_of_day
+from .normalize import SPACING, strip_ordinals, time_of_day
 from .units import split_tail
 
 _MARKS = {  # name: (pattern, what it is)
@@ -108,7 +108,7 @@ def words(answer: str, prose: bool) -> tuple[str, ...]:
 
     ``prose``: the answer is a sentence ("the answer is ...") rather than LaTeX (a box, a reference).
     """
-    text = time_of_day(SPACING.sub(" ", fold(answer)).replace("\\$", " "))
+    text = time_of_day(strip_ordinals(SPACING.sub(" ", fold(answer)).replace("\\$", " ")))
     if not prose:
         return tuple(_latex_words(split_tail(_DELIMITERS.sub(" ", text).strip())[0]))
     found: list[str] = []

@@ -39,21 +39,38 @@ _BOLD = re.compile(r"\*\*(?P<body>[^*\n]+?)\*\*|__(?P<body2>[^_\n]+?)__")
 _HAS_VALUE = re.compile(r"\d|\\(?:frac|dfrac|sqrt|pi|infty)(?![A-Za-z])")
 _TRAILER = " \t\n.,;:!*_)("
 _HEDGE = re.compile(
-    r"(?<![\\A-Za-z])(?:maybe|perhaps|possibly|probably|likely|unlikely|might|could|may|either|or|nor|xor|else|"
-    r"otherwise|alternatively|instead|unless|except|not|no|never|wrong|incorrect|approx|approximately|about|"
-    r"around|roughly|nearly|almost|guess|unsure|uncertain|doubtful|hmm+|wait|[a-z]+n['’]t)(?![A-Za-z])"
-    r"|(?<![A-Za-z])(?:at\s+(?:least|most)|more|less|fewer|greater|smaller|over|under|exceeds?|above|below|"
-    r"upwards|roughly|ish)(?![A-Za-z])"
+    r"(?<![\\A-Za-z])(?:maybe|perhaps|possibly|probably|likely|unlikely|either|or|nor|xor|else|"
+    r"otherwise|alternatively|unless|except|not|no|never|wrong|incorrect|approx|approximately|"
+    r"roughly|nearly|almost|guess|unsure|uncertain|doubtful|hmm+|wait|[a-z]+n['’]t)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:ish)(?![A-Za-z])"
     r"|\\(?:approx|lor|vee|neq|ne|sim|geq?|leq?|gt|lt|geqslant|leqslant|dots|ldots|cdots|pm|mp)(?![A-Za-z])"
-    r"|[≈∨≠?≥≤<>±…]|\.\.\.|(?<![{\w])~(?=\s*\d)|(?<=\d)\s*\+(?!\s*[\d\\(])|(?<=\d)!",
+    r"|[≈∨≠?≥≤<>±…]|\.\.\.|(?<![{\w])~(?=\s*\d)|(?<=\d)\s*\+(?!\s*[\d\\(])",
     re.IGNORECASE,
 )
+"""Hedging, negating and approximating words and marks: anywhere in the last segment they make it a hedge."""
+_QUALIFIER = re.compile(
+    r"(?<![\\A-Za-z])(?:could|might|may|instead|about|around)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:at\s+(?:least|most)|more|less|fewer|greater|smaller|over|under|exceeds?|above|below|"
+    r"upwards)(?![A-Za-z])|(?<=\d)!",
+    re.IGNORECASE,
+)
+"""Modal, comparative and factorial words that qualify a value only where they stand in it: after the verb that
+states the value ("… is at most 9", "… is about 9", "… is 9!"), not in the subject before it ("the most he
+could have left over is 2", "the number before adding more was 16", "the trailing zeros of 42! are 9")."""
+_IDIOMS = re.compile(r"(?<![A-Za-z])no\s+matter(?![A-Za-z])", re.IGNORECASE)
+"""Phrases made of hedging words that hedge nothing ("no matter how they are arranged, ...")."""
 _VERB = re.compile(r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|comes\s+to|totals?)\s+", re.IGNORECASE)
 _VALUE_START = re.compile(r"[-+−]?\s*(?:\.?\d|\$|\\\(|\\\[|\\(?:frac|dfrac|tfrac|sqrt|pi|infty)(?![A-Za-z]))")
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:\s*\\?%)?")
 _UNIT_TAIL = re.compile(
     r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~))*\s*"
 )
+_VALUE_FIRST = re.compile(
+    r"^\W*(?:[^,.;:\n]{0,60},\s*)?(?:(?:so|thus|hence|therefore|and)\W+)?(?P<value>[-+−]?\s*(?:\.?\d|\$|\\\(|\\(?:frac|dfrac|sqrt)(?![A-Za-z]))"
+    r"[^\n]{0,80}?)\s+(?:is|would\s+be)\s+(?:indeed\s+)?(?:the|my|our)\s+(?:(?:correct|final|right)\s+)?answer$",
+    re.IGNORECASE,
+)
+"""A value stated first: "44 is the correct answer", "Checking again, $\\frac{1}{2}$ is the final answer"."""
 _FILLER = re.compile(r"\s*(?:in\s+total|in\s+all|altogether|total|overall)\s*$", re.IGNORECASE)
 _NAME = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?[A-Za-z0-9,]+\}?)?'*(?:\s*\([^()=]{1,20}\))?|\\[A-Za-z]+(?:\s*[A-Za-z](?![A-Za-z]))?"
@@ -121,7 +138,7 @@ def find(region: str, names: tuple[str, ...]) -> Findings:
     if segment is None:
         return Findings()
     found = tuple((name, f) for name in names if (f := EXTRACTORS[name](segment)) is not None)
-    hedge = _HEDGE.search(_prose(segment))
+    hedge = _hedge(segment)
     if hedge and not found and names and _NUMBER.search(segment.text):
         # "671.02 nm, or maybe 671.1 nm": no extractor takes one value, and the ending hedges between several
         found = ((names[-1], Found(segment.text.strip(), segment.end)),)
@@ -174,9 +191,27 @@ def _last_segment(region: str) -> _Segment | None:
     return None
 
 
-def _prose(segment: _Segment) -> str:
-    """The segment's text with ``\\text{}`` kept and other math left as it is (hedging words read anywhere)."""
-    return re.sub(r"\\(?:text|mathrm|textrm|mbox)\s*\{([^{}]*)\}", r" \1 ", segment.text)
+def _prose(text: str) -> str:
+    """``text`` with ``\\text{}`` kept and other math left as it is (hedging words read anywhere)."""
+    return _IDIOMS.sub(" ", re.sub(r"\\(?:text|mathrm|textrm|mbox)\s*\{([^{}]*)\}", r" \1 ", text))
+
+
+def _hedge(segment: _Segment) -> re.Match | None:
+    """The first hedging word of the segment: :data:`_HEDGE` anywhere, :data:`_QUALIFIER` only in the value
+    part of its last sentence (after the verb that states the value; the whole segment when none does)."""
+    return _HEDGE.search(_prose(segment.text)) or _QUALIFIER.search(_prose(segment.text[_value_part(segment) :]))
+
+
+def _value_part(segment: _Segment) -> int:
+    """Where the stated value's part of the segment starts: after the first is/are/equals/... of its last
+    sentence that a value follows; 0 when no verb states a value."""
+    stripped = segment.text.rstrip(_TRAILER.replace(")", ""))
+    sentence, cut = _last_sentence(segment)
+    start = len(stripped) - min(len(stripped), _REACH) + cut
+    for m in _VERB.finditer(sentence):
+        if _VALUE_START.match(sentence[m.end() :]):
+            return start + m.end()
+    return 0
 
 
 def _ends(segment: _Segment, at: int) -> bool:
@@ -259,7 +294,9 @@ def _last_sentence_start(text: str) -> int:
 
 def _result_is(segment: _Segment) -> Found | None:
     sentence, _ = _last_sentence(segment)
-    stated = _after_verb(sentence.rstrip(" .*"))
+    sentence = sentence.rstrip(" .*")
+    first = _VALUE_FIRST.match(sentence)  # "44 is the correct answer"
+    stated = first.group("value").strip() if first else _after_verb(sentence)
     return Found(stated, segment.end) if stated else None
 
 

@@ -112,8 +112,9 @@ _COMPOUND: dict[str, Unit] = {
     "kmh": (("h", -1), ("km", 1)),
 }
 _TIME = {"s", "min", "h", "day", "week", "month", "year"}
-_TIME_MODIFIERS = {"old", "ago", "later", "earlier", "long"}
-"""Words that may follow a time unit without changing it (``5 years old``, ``3 hours ago``)."""
+_TIME_MODIFIERS = {"old", "ago", "later", "earlier", "long", "now", "today"}
+"""Words that may follow a time unit without changing it (``5 years old``, ``3 hours ago``, "10 years old now";
+at most two)."""
 MULTIPLIERS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
 _POWER_BEFORE = {"square": 2, "sq": 2, "cubic": 3, "cu": 3}
 _POWER_AFTER = {"squared": 2, "cubed": 3}
@@ -192,7 +193,8 @@ def _parse(words: list[tuple[str, bool]]) -> Tail | None:
             if folded in ("/", "per"):
                 sign, expect_unit, i = -1, True, i + 1
                 continue
-            if last in _TIME and folded in _TIME_MODIFIERS and i == len(words) - 1:
+            rest = [w.casefold() for w, _ in words[i:]]
+            if last in _TIME and len(rest) <= 2 and all(w in _TIME_MODIFIERS for w in rest):
                 break
             return None
         power = _POWER_BEFORE.get(folded, 1)

@@ -73,8 +73,13 @@ class MathVerifier(Verifier):
             )
         if extraction.problem == "truncated":
             return Verdict.no_answer(
-                "no \\boxed{} answer and the completion was cut off (the reasoning or the answer block never "
-                "ended): unboxed extractors do not guess on a truncated completion"
+                "truncated: the completion was cut off (the reasoning or the answer block never ended, or it stops "
+                "in the middle of a sentence or formula); nothing in it is graded as a final answer"
+            )
+        if extraction.problem == "unknown_end":
+            return Verdict.no_answer(
+                "no \\boxed{} answer, and without the delimiter the completion may have been cut off: unboxed "
+                "extractors do not guess on it"
             )
         fallbacks = self.options.fallbacks + tuple(u for u in self.options.unboxed if u not in self.options.fallbacks)
         tried = f"and no fallback ({', '.join(fallbacks)}) matched" if fallbacks else "(fallbacks=() needs a box)"

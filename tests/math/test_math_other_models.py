@@ -1,0 +1,124 @@
+"""Other people's completions (issue 22): endings of long-CoT and base models that nobody here wrote, modelled on
+rows of bench/data/math/longcot.jsonl.gz. Each family has its real-looking case and the variants that must stay
+not correct (a missed answer is fixed only where no hedge gets through)."""
+
+from __future__ import annotations
+
+import pytest
+
+from r1verify import Status
+
+from .math_support import grade
+
+PLAIN = {"delimiter": "", "require_delimiter": False}
+LENIENT = {**PLAIN, "preset": "lenient"}
+SKY = {"template": "sky-t1", "require_delimiter": False}
+
+
+def plain(completion: str, reference: object, **options: object):
+    return grade(completion, reference, **{**PLAIN, **options})
+
+
+def lenient(completion: str, reference: object, **options: object):
+    return grade(completion, reference, **{**LENIENT, **options})
+
+
+# --------------------------------------------------------------------------- hedge words in ordinary prose
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        ("Since he has 26 candies and 3 friends, the most candy he could have left over is 2.", "2"),
+        ("Adding the 8 she made later, the number of cookies before adding more was 16.", "16"),
+        ("Each factor of 10 needs a 2 and a 5, so the number of trailing zeros in 42! is 9.", "9"),
+        ("No matter how the balls are arranged, the number of ways is 12.", "12"),
+    ],
+)
+def test_hedge_words_in_the_subject_do_not_hedge_the_value(ending, reference):
+    verdict = lenient(f"Let me work it out step by step.\n\n{ending}", reference)
+    assert verdict.status is Status.CORRECT, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "So the number of candies left over could be 2.",
+        "So the number of candies left over is at most 2.",
+        "So the number of candies left over is about 2.",
+        "So the number of candies left over is 2 or 3.",
+        "So the number of candies left over is not 2.",
+        "It is not true that the number left over is 2.",
+        "Maybe the number of candies left over is 2.",
+        "So the number of candies left over is 2!",
+        "So the number of candies left over is more than 2.",
+    ],
+)
+def test_hedge_words_that_qualify_the_value_still_hedge(ending):
+    verdict = lenient(f"Let me work it out.\n\n{ending}", "2")
+    assert verdict.status is not Status.CORRECT, verdict.reason
+
+
+# --------------------------------------------------------------------------- explanatory words after the value
+def test_words_that_explain_the_value_are_not_text():
+    assert lenient("Checking each option again, 44 is the correct answer.", "44").status is Status.CORRECT
+    assert lenient("Therefore, Maria is 10 years old now.", "10").status is Status.CORRECT
+    assert plain("So she is in the \\boxed{12^{\\text{th}}} grade.", "12").status is Status.CORRECT
+    assert plain("The winner finished \\boxed{3rd}.", "3").status is Status.CORRECT
+
+
+def test_explanatory_words_do_not_hide_another_value():
+    assert lenient("Checking each option again, 44 or 45 is the correct answer.", "44").status is Status.WRONG
+    assert lenient("Checking each option again, 44 is not the correct answer.", "44").status is not Status.CORRECT
+    assert lenient("Therefore, Maria is 10 years old now.", "11").status is Status.WRONG
+    assert plain("So she is in the \\boxed{12^{\\text{th}}} grade.", "13").status is Status.WRONG
+    assert plain("\\boxed{4 \\text{ years old maybe}}", "4").status is Status.WRONG
+
+
+# --------------------------------------------------------------------------- truncation
+CUT_OFF = [
+    # gemma-2-27b-it on OlympiadBench: the value never came
+    "S = (1/4) / (1 - 1/4) = (1/4) / (3/4) = 1/3\n\n**Therefore, the largest possible value of the infinite series is:**",
+    # a loop cut by the token limit, mid-formula
+    "So \\frac{AC}{AE} = \\frac{3AF + FE}{AF + FE} = \\frac{3AF + FE}{AF + FE} = \\frac{3AF +",
+    # cut mid-sentence after a phrase that names a value
+    "Wait, but I recall that the correct answer is 1/2. Let me verify this by computing the",
+    "So the answer is \\boxed{3}. Let me double-check with the substitution x =",
+    "The area is \\(\\frac{1}{3}\\). To confirm, \\[ \\int_0^1 x^2 \\, dx = ",
+]
+
+
+@pytest.mark.parametrize("completion", CUT_OFF)
+@pytest.mark.parametrize("preset", ["strict", "lenient"])
+def test_a_completion_that_stops_mid_sentence_is_truncated(completion, preset):
+    for reference in ("1/3", "1/2", "3"):
+        verdict = plain(completion, reference, preset=preset, fallbacks=["answer_is", "gsm8k", "last_math"])
+        assert verdict.status is Status.NO_ANSWER and verdict.reason.startswith("truncated"), verdict.reason
+
+
+@pytest.mark.parametrize("preset", ["strict", "lenient"])
+def test_a_reasoning_that_never_closed_is_truncated_whatever_it_says(preset):
+    """A Sky-T1 thought cut by the token limit: the phrase in it was graded correct before (issue 22)."""
+    completion = "<|begin_of_thought|>\n\nHmm. Wait, but I recall that the correct answer is 1/2. Let me check:\n"
+    for options in (SKY, {**SKY, "require_delimiter": True}):
+        verdict = grade(completion + "so \\boxed{\\frac12}", "1/2", preset=preset, **options)
+        assert verdict.status is Status.NO_ANSWER and verdict.reason.startswith("truncated"), verdict.reason
+    verdict = grade("<think>So x = 2, hence \\boxed{2}", "2", preset=preset)
+    assert verdict.status is Status.NO_ANSWER and verdict.reason.startswith("truncated")
+
+
+def test_complete_endings_are_not_truncated():
+    for ending in ("\\boxed{3}", "\\boxed{3}.", "The answer is 3", "\\[ \\boxed{3} \\]\n\n---", "$x = 3$", "**3**"):
+        assert plain(f"We compute 1 + 2.\n\n{ending}", "3", preset="lenient").status is Status.CORRECT, ending
+    assert plain("The answer is \\boxed{185}\\", "185").status is Status.CORRECT  # a stray backslash
+
+
+def test_a_closed_answer_block_is_complete_whatever_its_last_words():
+    completion = "<|begin_of_thought|>ok<|end_of_thought|><|begin_of_solution|>So \\boxed{3} is the<|end_of_solution|>"
+    assert grade(completion, "3", **SKY).status is Status.CORRECT
+
+
+def test_the_next_chat_turn_a_base_model_writes_is_not_the_answer():
+    completion = "Therefore, there are \\boxed{12} sequences. I hope it is correct. <|im_start|>user\nNow solve \\boxed{7}"
+    assert plain(completion, "12").status is Status.CORRECT
+    assert plain("So \\boxed{12}.\n\nHuman: and if it were \\boxed{13}?", "12").status is Status.CORRECT
+    # a hedge written before the marker is still read
+    assert plain("\\boxed{12} or \\boxed{13}.<|im_end|>", "12").status is Status.WRONG
