@@ -237,7 +237,8 @@ class Session:
         return result
 
     def close(self, reason: str = "the session was closed") -> None:
-        """Give the runner back: its interpreter and every process are killed and its scratch emptied."""
+        """Give the runner back (idempotent, does not wait): in the background its interpreter and every process
+        are killed and its scratch emptied, and it waits, warm, for the next session."""
         with self._lock:
             self._close(reason)
 

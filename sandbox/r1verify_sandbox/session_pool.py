@@ -71,6 +71,7 @@ class SessionPool:
         self._abandoned: queue.SimpleQueue[RunnerProcess] = queue.SimpleQueue()
         self._started = self._closed = False
         self._keeper: threading.Thread | None = None
+        self._recycler = ThreadPoolExecutor(4, thread_name_prefix="r1verify-recycle")
         self.replaced = 0
         """Runners removed because they broke or could not be made clean."""
         self.reaped = 0
@@ -156,6 +157,7 @@ class SessionPool:
             if session is not None:
                 session._ended = session._ended or "the session pool was closed"
                 session._runner = None
+        self._recycler.shutdown(wait=False, cancel_futures=True)
         if live:
             self.backend.destroy(live)
         if self._keeper is not None:
@@ -190,14 +192,26 @@ class SessionPool:
             self._sessions.pop(runner, None)
             if self._closed or runner not in self._live:
                 return
-        self._recycle(runner)
+        self._recycle_soon(runner)
 
     # ------------------------------------------------------------------ runners
+    def _recycle_soon(self, runner: RunnerProcess) -> None:
+        """Clean ``runner`` in the background: closing a session never waits for it."""
+        try:
+            self._recycler.submit(self._recycle, runner)
+        except RuntimeError:  # the pool is closing: its runners are being removed anyway
+            pass
+
     def _recycle(self, runner: RunnerProcess) -> None:
+        """Close the runner's session (everything killed, scratch emptied) and start its next interpreter; then
+        it is idle again, ready for :meth:`open_session` in one message."""
         try:
             answer = runner.request({"session": "close"}, 30.0)
+            if answer.get("clean"):
+                runner.request({"session": "prepare"}, 30.0)
         except RunnerFailure as exc:
-            self._remove(runner, f"it failed to close a session: {exc}")
+            if not self._closed:
+                self._remove(runner, f"it failed to close a session: {exc}")
             return
         if not answer.get("clean") or runner.served >= self.config.max_uses:
             self._remove(runner, "its scratch could not be emptied" if not answer.get("clean") else "")
@@ -311,7 +325,7 @@ class SessionPool:
             self._sessions.pop(runner, None)
             if self._closed or runner not in self._live:
                 return
-        self._recycle(runner)
+        self._recycle_soon(runner)
 
 
 _shared_lock = threading.Lock()
