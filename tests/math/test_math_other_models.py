@@ -122,3 +122,28 @@ def test_the_next_chat_turn_a_base_model_writes_is_not_the_answer():
     assert plain("So \\boxed{12}.\n\nHuman: and if it were \\boxed{13}?", "12").status is Status.CORRECT
     # a hedge written before the marker is still read
     assert plain("\\boxed{12} or \\boxed{13}.<|im_end|>", "12").status is Status.WRONG
+
+
+# --------------------------------------------------------------------------- named values, tuples, value first
+def test_a_list_of_named_values_is_the_list_of_values():
+    """OlympiadBench 'Determine a, b and c': the reference lists the values, the model names them."""
+    ending = "Therefore, the values of $a$, $b$ and $c$ are $\\boxed{a = \\frac{1}{3}, b = -2, c = 5}$."
+    assert plain(ending, "\\frac{1}{3},-2,5").status is Status.CORRECT
+    assert plain("**Answer:** $\\boxed{b = -3, c = 0}$", "-3,0").status is Status.CORRECT
+    assert plain("$\\boxed{b = -3, c = 1}$", "-3,0").status is Status.WRONG
+    assert plain("$\\boxed{a = 1, b = 2 = 3}$", "1,3").status is Status.WRONG  # a false equation inside
+    assert plain("$\\boxed{x = 2, y = 1}$", "x=1,y=2").status is Status.WRONG
+
+
+def test_a_tuple_of_the_listed_values_in_order():
+    ending = "Thus, the values of \\(a\\) and \\(b\\) are: \\[ \\boxed{(-2, -2)} \\]"
+    assert plain(ending, "-2,-2").status is Status.CORRECT
+    assert plain("\\boxed{(-2, 2)}", "-2,-2").status is Status.WRONG
+    assert plain("\\boxed{(-2, -2, -2)}", "-2,-2").status is Status.WRONG
+    assert plain("\\boxed{(1, 2)}", "(1,2),(3,4)").status is Status.WRONG
+
+
+def test_a_value_written_before_its_variable():
+    assert plain("So \\boxed{2 = x}.", "2").status is Status.CORRECT
+    assert plain("So \\boxed{3 = x}.", "2").status is Status.WRONG
+    assert plain("So \\boxed{2 = 3}.", "2").status is Status.WRONG

@@ -7,6 +7,7 @@ from typing import Literal
 
 from . import symbolic
 from .answer import Answer
+from .normalize import encloses, top_level_items
 from .numbers import exact_equal
 
 Path = Literal["choice", "string", "exact", "symbolic", "unparsed"]
@@ -34,9 +35,22 @@ def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
             return pred.value.casefold() == gold.value.casefold(), "string"
         if pred.exact is not None and gold.exact is not None:
             return exact_equal(pred.exact, gold.exact), "exact"
+    if _tuple_of(pred, gold):
+        return True, "exact"
     if not symbolic.parsed(gold):
         return None, "unparsed"
     return symbolic.equal(gold, pred), "symbolic"
+
+
+def _tuple_of(pred: Answer, gold: Answer) -> bool:
+    """Whether ``pred`` is the tuple of the values a bare list reference names, in its order: ``(-2, -2)`` for
+    "determine a and b" with reference ``-2,-2`` (math-verify reads the list as the set {-2})."""
+    if not (gold.multi_valued and pred.norm[:1] == "(" and encloses(pred.norm, 0)) or gold.norm[:1] in "({[\\":
+        return False
+    inner, values = top_level_items(pred.norm[1:-1]), top_level_items(gold.value)
+    return len(inner) == len(values) and all(
+        equivalent(Answer.read(p), Answer.read(g))[0] for p, g in zip(inner, values, strict=True)
+    )
 
 
 def _is_set(norm: str) -> bool:

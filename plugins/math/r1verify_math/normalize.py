@@ -30,6 +30,8 @@ _FRAC_SHORT = re.compile(r"\\frac\s*(\d)\s*(\d)|\\frac\s*(\d)\s*(?=\{)|\\frac\s*
 _SQRT_SHORT = re.compile(r"\\sqrt\s*(\d)")
 _THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:\\?%)?")
 _ASSIGNMENT = re.compile(r"^([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|\\[A-Za-z]+)(?:=|\\in(?![A-Za-z]))(?!.*=)")
+_VALUE_FIRST = re.compile(r"^([^A-Za-z=\\]+|\\frac\{\d+\}\{\d+\}|\\sqrt\{\d+\})=([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)$")
+"""A value written before its variable: ``2=x``, ``\\frac{1}{2}=p``."""
 _LITERAL = re.compile(r"[A-Za-z][A-Za-z' -]*|\d{1,2}:\d{2}(?:[ap]m)?")
 _LETTER = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])(?=$|[\s.:)]))")
 _OTHER_LETTER = re.compile(
@@ -119,11 +121,39 @@ def read(answer: str) -> Reading:
 
 
 def split_assignment(norm: str) -> tuple[str, str]:
-    """``"x=2"`` -> ``("x", "2")``, ``"x\\in[1,2)"`` -> ``("x", "[1,2)")``; anything else -> ``("", norm)``."""
+    """``"x=2"`` -> ``("x", "2")``, ``"x\\in[1,2)"`` -> ``("x", "[1,2)")``; a list of assignments ``"a=1,b=-2"``
+    -> ``("a,b", "1,-2")``; a value written first ``"2=x"`` -> ``("x", "2")``; anything else -> ``("", norm)``."""
     m = _ASSIGNMENT.match(norm)
     if m and m.end() < len(norm):
         return m.group(1), norm[m.end() :]
+    if "=" not in norm:
+        return "", norm
+    first = _VALUE_FIRST.match(norm)
+    if first:
+        return first.group(2), first.group(1)
+    items = top_level_items(norm)
+    pairs = [_ASSIGNMENT.match(item) for item in items]
+    if len(items) > 1 and all(p and p.end() < len(item) for p, item in zip(pairs, items)):
+        names = [p.group(1) for p in pairs if p]
+        values = [item[p.end() :] for p, item in zip(pairs, items) if p]
+        return ",".join(names), ",".join(values)
     return "", norm
+
+
+def top_level_items(norm: str) -> list[str]:
+    """``norm`` split at the commas outside every bracket (``"(1,2),3"`` -> ``["(1,2)", "3"]``)."""
+    items, depth, start, previous = [], 0, 0, ""
+    for i, ch in enumerate(norm):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0 and previous != "\\":
+            items.append(norm[start:i])
+            start = i + 1
+        previous = ch
+    items.append(norm[start:])
+    return items
 
 
 def is_literal(norm: str) -> bool:
@@ -174,7 +204,7 @@ def is_multi_valued(norm: str) -> bool:
     """Several values separated by a comma outside brackets (``1,-2``, ``x=1,y=2``), or a set of several
     values (``\\{1,2\\}``, ``{1,2}``): a list of answers, which may also be given one box per value."""
     for opening, closing in (("\\{", "\\}"), ("{", "}")):
-        if norm.startswith(opening) and norm.endswith(closing) and _encloses(norm, len(opening) - 1):
+        if norm.startswith(opening) and norm.endswith(closing) and encloses(norm, len(opening) - 1):
             norm = norm[len(opening) : -len(closing)]
             break
     depth = 0
@@ -190,7 +220,7 @@ def is_multi_valued(norm: str) -> bool:
     return False
 
 
-def _encloses(text: str, start: int) -> bool:
+def encloses(text: str, start: int) -> bool:
     """Whether the bracket at ``start`` closes at the very end of ``text``."""
     depth = 0
     for i in range(start, len(text)):
