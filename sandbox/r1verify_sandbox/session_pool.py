@@ -137,6 +137,12 @@ class SessionPool:
             return sorted(r.name for r in self._live)
 
     @property
+    def idle_runners(self) -> int:
+        """Runners that are clean, with an interpreter started, waiting for a session."""
+        with self._cond:
+            return len(self._idle)
+
+    @property
     def open_sessions(self) -> int:
         with self._cond:
             return len(self._sessions)
