@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from r1verify import Status
+from r1verify_math import MathVerifier
+
+from r1verify import Sample, Status
 
 from .math_support import grade
 
@@ -21,6 +23,11 @@ def plain(completion: str, reference: object, **options: object):
 
 def lenient(completion: str, reference: object, **options: object):
     return grade(completion, reference, **{**LENIENT, **options})
+
+
+def asked(completion: str, reference: object, prompt: str, **options: object):
+    """The verdict with the question as the sample's prompt (whole completion graded)."""
+    return MathVerifier(**{**PLAIN, **options}).verify(Sample(completion, prompt=prompt, reference=reference))
 
 
 # --------------------------------------------------------------------------- hedge words in ordinary prose
@@ -147,3 +154,60 @@ def test_a_value_written_before_its_variable():
     assert plain("So \\boxed{2 = x}.", "2").status is Status.CORRECT
     assert plain("So \\boxed{3 = x}.", "2").status is Status.WRONG
     assert plain("So \\boxed{2 = 3}.", "2").status is Status.WRONG
+
+
+# --------------------------------------------------------------------------- several boxes: multi-part answers
+PIZZA = (
+    "The weight of a third of a large pizza together with 3 1/2 cups of orange slices is the same as ... "
+    "The answer can be written in the form $\\frac{m}{n}$, where $m$ and $n$ are relatively prime positive "
+    "integers. What is $m-n$?"
+)
+PIZZA_END = "Therefore, the weight of a large pizza is $\\boxed{\\frac{9}{5}}$ pounds.\n\nFinally, $m-n = 9-5 = \\boxed{4}$."
+STAR = "A star at 1 kpc has absolute magnitude -7. Find the distance modulus of the star."
+
+
+def test_the_box_the_question_asks_for_is_graded():
+    """gemma-2-27b-it on AMC23 boxes the pizza's weight, then the asked m - n."""
+    assert asked(PIZZA_END, "4", PIZZA).status is Status.CORRECT
+    assert asked(PIZZA_END, "\\frac{9}{5}", PIZZA).status is Status.WRONG
+    ending = "So the apparent magnitude is \\boxed{20.39} and the distance modulus is \\boxed{27.39}."
+    assert asked(ending, "27.39", STAR).status is Status.CORRECT
+    assert asked(ending, "20.39", STAR).status is Status.WRONG
+
+
+def test_several_boxes_without_the_asked_part_stay_a_hedge():
+    assert plain(PIZZA_END, "4").status is Status.WRONG  # no question: no way to tell
+    for ending in (
+        "Finally, $m-n = 9-5 = \\boxed{4}$, or maybe $m-n = \\boxed{3}$.",
+        "Finally, $m-n = \\boxed{4}$. Alternatively $\\boxed{3}$.",
+        "So $m-n = \\boxed{4}$ and also $m-n = \\boxed{3}$.",
+        "Finally, $m-n = \\boxed{4 \\text{ or } 3}$ and the weight is $\\boxed{\\frac95}$.",
+    ):
+        for preset in ("strict", "lenient"):
+            verdict = asked(ending, "4", PIZZA, preset=preset)
+            assert verdict.status is Status.WRONG, (ending, preset, verdict.reason)
+    both = "So the distance modulus is \\boxed{20.39} and the distance modulus is \\boxed{27.39}."
+    assert asked(both, "27.39", STAR).status is Status.WRONG
+
+
+def test_an_expression_boxed_then_evaluated_is_one_answer():
+    """gemma-2-27b-it: pi/V = \\boxed{12/T^2}, then with T = 13: 12/T^2 = 12/13^2 = \\boxed{12/169}."""
+    ending = (
+        "$$\\frac{\\pi}{V} = \\boxed{\\frac{12}{T^2}}$$\n\nSince $T=13$, we have:\n\n"
+        "$$\\frac{12}{T^2} = \\frac{12}{13^2} = \\boxed{\\frac{12}{169}}$$"
+    )
+    assert plain(ending, "\\frac{12}{169}").status is Status.CORRECT
+    assert plain(ending, "\\frac{12}{T^2}").status is Status.WRONG
+    # a number is no earlier form of another number: 3 = 4 is a hedge, not a derivation
+    assert plain("So \\boxed{3}. Checking: 3 = 2 + 2 = \\boxed{4}", "4").status is Status.WRONG
+
+
+def test_one_value_boxed_in_two_forms_is_correct_when_grading_other_models():
+    """Lenient (hedging unset: all_agree) accepts two boxes that are one value; strict keeps the cheap rule."""
+    ending = "So $\\sin 45^\\circ = \\boxed{\\frac{\\sqrt2}{2}}$, which is $\\boxed{\\frac{1}{\\sqrt2}}$."
+    assert lenient(ending, "\\frac{\\sqrt2}{2}").status is Status.CORRECT
+    assert plain(ending, "\\frac{\\sqrt2}{2}").status is Status.WRONG
+    verdict = lenient("So $\\boxed{\\frac{\\sqrt2}{2}}$, or $\\boxed{\\frac{1}{2}}$.", "\\frac{\\sqrt2}{2}")
+    assert verdict.status is Status.WRONG and verdict.reason.startswith("hedged")
+    assert lenient("\\boxed{2} \\boxed{3}", "2").status is Status.WRONG
+    assert lenient("\\boxed{4}. The final answer is 3.", "4").status is Status.WRONG

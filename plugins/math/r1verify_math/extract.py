@@ -24,6 +24,7 @@ from .folding import strip_format
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from r1verify.templates import get_template
 
+from .multipart import select
 from .options import UNBOXED, MathOptions
 from .statements import stated_values
 from .truncation import final_turn, stops_mid_sentence
@@ -65,14 +66,18 @@ class Extraction:
     ``answers``."""
     hedge: str = ""
     """The hedging word of the statement an unboxed extractor read (:mod:`r1verify_math.unboxed`), if any."""
+    asked: tuple[str, ...] = ()
+    """Of several different boxes, the ones that answer the question (:mod:`r1verify_math.multipart`); the
+    grader grades only these when the reference is one value."""
 
     @property
     def kind(self) -> Kind:
         return _kind(self.source)
 
 
-def extract(completion: str, options: MathOptions) -> Extraction:
-    """The final answers of ``completion`` under ``options`` (see the module docstring)."""
+def extract(completion: str, options: MathOptions, prompt: str = "") -> Extraction:
+    """The final answers of ``completion`` under ``options`` (see the module docstring); ``prompt`` (the question)
+    decides which of several boxes answers it (:mod:`r1verify_math.multipart`)."""
     reasoning, final, region = _split(completion, options)
     if region == "cut":
         return Extraction(problem="truncated")
@@ -106,7 +111,9 @@ def extract(completion: str, options: MathOptions) -> Extraction:
     parts = [p for answer in distinct[-MAX_ANSWERS:] for p in split_alternatives(answer.strip()[:limit])]
     answers = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(source)).key)
     overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
-    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, _statements(final, source, distinct))
+    asked = select(final, distinct, prompt) if source == "boxed" and 1 < len(distinct) <= MAX_ANSWERS else ()
+    statements = _statements(final, source, distinct)
+    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, statements, asked=asked)
 
 
 def _unboxed(final: str, options: MathOptions) -> Extraction:

@@ -10,7 +10,7 @@ from . import symbolic
 from .answer import Answer
 from .compare import matches
 from .extract import MAX_ANSWERS, Extraction
-from .latex import max_depth
+from .latex import max_depth, split_alternatives
 from .normalize import qualifier
 from .options import UNBOXED, MathOptions
 from .shape import reference_words, unexpected_marks
@@ -42,19 +42,22 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
             source=extraction.source,
         )
     answers = [Answer.read(a, extraction.kind) for a in extraction.answers]
+    if len(answers) > 1 and extraction.asked and options.policy != "last" and not any(g.multi_valued for g in golds):
+        # several boxes, one of them the asked part (r1verify_math.multipart): only it answers the question
+        answers = [Answer.read(p, extraction.kind) for a in extraction.asked for p in split_alternatives(a.strip())]
     if len(answers) > 1 and any(g.multi_valued for g in golds):
         # the reference is a list ("1, -2"): "\boxed{1} and \boxed{-2}" gives it piecewise, not as a hedge
         answers = [Answer.read(", ".join(a.raw for a in answers), extraction.kind)]
     common = {"source": extraction.source}
-    if options.hedging == "last":
+    if options.policy == "last":
         answers = answers[-1:]
     else:
         answers += _disagreeing(extraction.statements, answers)  # "\boxed{4}. The final answer is 3."
-        if extraction.overflow or (len(answers) > 1 and options.hedging == "reject"):
+        if extraction.overflow or (len(answers) > 1 and options.policy == "reject"):
             count = f"more than {MAX_ANSWERS}" if extraction.overflow else str(len(answers))
             return Verdict.wrong(
                 f"hedged: the final answer gives {count} different answers ({_list(answers)}); "
-                f"hedging={options.hedging} does not reward that",
+                f"hedging={options.policy} does not reward that",
                 hedged=True,
                 answers=[_short(a.raw) for a in answers],
                 **common,
@@ -70,7 +73,7 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
         answer, path = wrong[-1]
         reason = f"{_short(answer.raw)!r} is not {_list(golds)}"
         if len(answers) > 1:
-            reason = f"hedging=all_agree: {len(wrong)} of {len(answers)} answers are wrong, e.g. " + reason
+            reason = f"hedged (hedging=all_agree): {len(wrong)} of {len(answers)} answers are wrong, e.g. " + reason
         return Verdict.wrong(reason, answer=_short(answer.raw), path=path, **common)
     unknown = [a for a, ok, _ in results if ok is None]
     if unknown:

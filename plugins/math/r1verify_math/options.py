@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from r1verify.templates import TemplateName, get_template
 
@@ -39,10 +39,11 @@ class MathOptions:
     fallbacks: tuple[str, ...] = ("answer_is", "gsm8k")
     """Where to look when the final answer has no ``\\boxed{}``: any of answer_is, gsm8k, last_math, last_line
     and the unboxed extractors (:data:`UNBOXED`), tried in this order; ``()`` accepts boxed answers only."""
-    hedging: Hedging = "reject"
+    hedging: Hedging | None = None
     """Several different answers in the final answer (``\\boxed{2} or \\boxed{3}``, "either 2 or 3"):
     ``reject`` grades them ``wrong``; ``last`` grades the last one; ``all_agree`` is correct only if every one
-    of them is correct."""
+    of them is correct. Unset: ``reject`` in the strict preset, ``all_agree`` in the lenient one (see
+    :attr:`policy`)."""
     max_answer_chars: int = 1000
     """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
     preset: Preset = "strict"
@@ -50,6 +51,17 @@ class MathOptions:
     ``lenient``: also the unboxed extractors last_display, assignment, bold, result_is, last_number after
     them (for evaluating and rejection-sampling other models' outputs). Truncated completions are
     ``no_answer`` in both. docs/math.md says why."""
+
+    @property
+    def policy(self) -> Hedging:
+        """The hedging policy in force: ``hedging``, or the preset's default. ``strict`` (RL rewards) rejects
+        several different-looking answers outright, so a policy gains nothing by boxing more than once;
+        ``lenient`` (grading other models' outputs) accepts several boxes only if every one of them is correct
+        (``\\frac{\\sqrt2}{2}`` ... ``\\frac{1}{\\sqrt2}``: one value in two forms), which still never rewards a
+        wrong value."""
+        if self.hedging is not None:
+            return self.hedging
+        return "all_agree" if self.preset == "lenient" else "reject"
 
     @property
     def unboxed(self) -> tuple[str, ...]:
@@ -77,5 +89,7 @@ class MathOptions:
             raise ValueError(f"unknown preset {self.preset!r}; choose strict or lenient")
         if len(set(self.fallbacks)) != len(self.fallbacks):
             raise ValueError("fallbacks lists a fallback twice")
+        if self.hedging is not None and self.hedging not in get_args(Hedging):
+            raise ValueError(f"unknown hedging {self.hedging!r}; choose {', '.join(get_args(Hedging))}")
         if self.max_answer_chars < 1:
             raise ValueError("max_answer_chars must be at least 1")

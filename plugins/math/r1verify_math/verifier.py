@@ -39,14 +39,14 @@ class MathVerifier(Verifier):
 
     def cache_key(self, sample: Sample) -> Hashable:
         """The extracted final answers and the reference's answers: a GRPO group's repeats are graded once."""
-        return extract(sample.completion, self.options), reference_key(sample.reference)
+        return extract(sample.completion, self.options, sample.prompt_text), reference_key(sample.reference)
 
     def verify(self, sample: Sample) -> Verdict:
         try:
             golds = self._golds(reference_answers(sample.reference))
         except UnreadableReference as exc:
             return Verdict.error(str(exc))
-        extraction = extract(sample.completion, self.options)
+        extraction = extract(sample.completion, self.options, sample.prompt_text)
         if extraction.problem:
             return self._nothing_to_grade(extraction)
         return grade(extraction, golds, self.options)
