@@ -211,3 +211,22 @@ def test_one_value_boxed_in_two_forms_is_correct_when_grading_other_models():
     assert verdict.status is Status.WRONG and verdict.reason.startswith("hedged")
     assert lenient("\\boxed{2} \\boxed{3}", "2").status is Status.WRONG
     assert lenient("\\boxed{4}. The final answer is 3.", "4").status is Status.WRONG
+
+
+# --------------------------------------------------------------------------- untagged completions graded whole
+def test_an_early_guess_in_an_untagged_completion_is_reasoning():
+    """Graded whole, the reasoning is in the region: an answer phrase thousands of characters before the final
+    box is a step of it, not a second answer."""
+    reasoning = "Let me think. Perhaps the answer is 360 degrees, since the angles go around a point.\n\n"
+    reasoning += "We check each exterior angle of the regular pentagon carefully. " * 60
+    completion = reasoning + "\n\nSo each exterior angle is $360/5$, that is $\\boxed{72}$ degrees."
+    assert plain(completion, "72").status is Status.CORRECT
+    assert plain(completion, "360").status is Status.WRONG
+
+
+def test_a_phrase_next_to_the_box_still_disagrees():
+    for completion in ("The final answer is 3.\n\n\\boxed{4}", "We get 3.\n\nThe final answer is 3.\n\nSo \\boxed{4}"):
+        assert plain(completion, "4").status is Status.WRONG
+        assert plain(completion, "3").status is Status.WRONG
+    after_think = "<think>ok</think>The final answer is 3.\n\n" + "More words here. " * 100 + "\n\n\\boxed{4}"
+    assert grade(after_think, "4").status is Status.WRONG  # after </think> the whole region is the answer

@@ -112,7 +112,7 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
     answers = _last_distinct(parts, key=lambda p: Answer.read(p, _kind(source)).key)
     overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
     asked = select(final, distinct, prompt) if source == "boxed" and 1 < len(distinct) <= MAX_ANSWERS else ()
-    statements = _statements(final, source, distinct)
+    statements = _statements(final, source, distinct, region == "whole")
     return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, statements, asked=asked)
 
 
@@ -132,25 +132,43 @@ def _unboxed(final: str, options: MathOptions) -> Extraction:
     return Extraction(tuple(parts), name, "", False, stated_values(others, final[best.end :]))
 
 
-def _statements(final: str, source: str, answers: list[str]) -> tuple[str, ...]:
-    """The values :mod:`r1verify_math.statements` finds besides the graded answers (anchored sources only)."""
+def _statements(final: str, source: str, answers: list[str], whole: bool) -> tuple[str, ...]:
+    """The values :mod:`r1verify_math.statements` finds besides the graded answers (anchored sources only).
+    In a completion graded ``whole`` (no reasoning tags: the reasoning is in the region) answer phrases count
+    only near the last box (:func:`_answer_zone`): "perhaps the answer is 360 degrees" 5000 characters before
+    the final ``\\boxed{72}`` is reasoning, not a second answer."""
     if source == "boxed":
         end = last_box_end(final)
     elif source in _ANCHORED:
         end = final.rfind(answers[-1]) + len(answers[-1])
     else:
         return ()  # last_math and last_line guess where the answer is; there is nothing to check against
-    phrases = [p for name, find in _ANCHORED.items() if name != source for p in find(final)]
+    scope = final[_answer_zone(final, end) :] if whole and source == "boxed" else final
+    phrases = [p for name, find in _ANCHORED.items() if name != source for p in find(scope)]
     return stated_values(phrases, final[end:])
+
+
+ZONE = 1500
+"""At most this many characters before the last box of a whole completion are read for answer phrases."""
+
+
+def _answer_zone(final: str, end: int) -> int:
+    """Where the answer of a whole completion starts: the paragraph before the one holding the last box (which
+    ends at ``end``), at most :data:`ZONE` characters before the box."""
+    start = max(final.rfind("\\boxed", 0, end), final.rfind("\\fbox", 0, end), 0)
+    paragraph = final.rfind("\n\n", 0, start)
+    previous = final.rfind("\n\n", 0, max(paragraph, 0))
+    return max(previous, start - ZONE, 0)
 
 
 def _kind(source: str) -> Kind:
     return "latex" if source in ("boxed", "last_math", "last_display", "assignment") else "text"
 
 
-Region = Literal["closed", "open", "unknown", "cut"]
+Region = Literal["closed", "open", "whole", "unknown", "cut"]
 """How the final answer region ends: ``closed`` by the template's answer block (``<|end_of_solution|>``);
-``open``: it runs to the end of the completion (after ``</think>``, or the whole of an untagged completion);
+``open``: it runs to the end of the completion (after ``</think>``); ``whole``: the whole of a completion
+without reasoning tags, reasoning included (answer phrases count only near its last box);
 ``unknown``: graded whole without the delimiter, and without an opening tag to tell a cut-off reasoning from a
 model that skipped the tags (a ``delimiter`` other than ``</think>`` / ``<|end_of_thought|>``): boxes and
 fallbacks are read, the unboxed extractors are not; ``cut``: the reasoning or the answer block was opened and
@@ -169,9 +187,9 @@ def _split(completion: str, options: MathOptions) -> tuple[str, str | None, Regi
             closed = cut.status == "ok" and bool(template.open_answer)
             return cut.reasoning or "", cut.answer or "", "closed" if closed else "open"
         # no template at all ("missing") is a model that answers without reasoning tags
-        return ("", completion, "open") if not options.require_delimiter else (completion, None, "open")
+        return ("", completion, "whole") if not options.require_delimiter else (completion, None, "open")
     if not options.delimiter:
-        return "", completion, "open"
+        return "", completion, "whole"
     reasoning, sep, final = completion.rpartition(options.delimiter)
     if sep:
         return reasoning, final, "open"
@@ -180,7 +198,7 @@ def _split(completion: str, options: MathOptions) -> tuple[str, str | None, Regi
         return completion, None, "cut"
     if options.require_delimiter:
         return completion, None, "open"
-    return "", completion, "open" if opener is not None else "unknown"
+    return "", completion, "whole" if opener is not None else "unknown"
 
 
 _OPENERS = {"</think>": "<think>", "<|end_of_thought|>": "<|begin_of_thought|>"}
