@@ -1,0 +1,177 @@
+"""What the code detectors read: the program in a completion (the last fenced block, with its offset), its
+Python syntax tree, and the literal inputs and outputs of the sample's tests (every layout ``docs/code.md``
+lists, read leniently)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FENCE_RE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+PYTHON_TAGS = {"", "python", "py", "python3"}
+
+
+@dataclass
+class Program:
+    """The last fenced block of the completion: its language tag, its text and where it starts."""
+
+    language: str
+    source: str
+    offset: int
+    tree: ast.Module | None = None
+    """The syntax tree when the block is Python that parses."""
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        """The completion offsets of an AST node (its whole lines)."""
+        lines = self.source.splitlines(keepends=True)
+        first, last = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+        start = sum(len(x) for x in lines[: first - 1]) + getattr(node, "col_offset", 0)
+        end = sum(len(x) for x in lines[: last - 1]) + (getattr(node, "end_col_offset", None) or len(lines[last - 1]))
+        return self.offset + start, self.offset + end
+
+
+def program(completion: str, answer_start: int = 0) -> Program | None:
+    """The last fenced code block at or after ``answer_start`` (the whole completion's last if none there)."""
+    blocks = list(FENCE_RE.finditer(completion, answer_start)) or list(FENCE_RE.finditer(completion))
+    if not blocks:
+        return None
+    m = blocks[-1]
+    lang = m.group(1).lower()
+    prog = Program(lang, m.group(2), m.start(2))
+    if lang in PYTHON_TAGS:
+        try:
+            prog.tree = ast.parse(prog.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            prog.tree = None
+    return prog
+
+
+@dataclass
+class Tests:
+    """Literal test data: stdin inputs and expected stdouts, call arguments and expected return values."""
+
+    stdin: list[str] = field(default_factory=list)
+    stdout: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+    returns: list[Any] = field(default_factory=list)
+    assert_style: bool = False
+    """Tests that run after the solution in the same program (asserts, ``check(candidate)``)."""
+
+
+def tests_of(reference: Any) -> Tests:
+    """Read the tests in a reference (dict, list or JSON text); unknown layouts give empty tests."""
+    if isinstance(reference, str):
+        try:
+            reference = json.loads(reference)
+        except ValueError:
+            return _from_assert_code(reference) if "assert" in reference else Tests()
+    tests = Tests()
+    if isinstance(reference, dict):
+        if isinstance(reference.get("inputs"), list) and isinstance(reference.get("outputs"), list):
+            if reference.get("fn_name"):
+                tests.args, tests.returns = list(reference["inputs"]), list(reference["outputs"])
+                tests.assert_style = True
+            else:
+                tests.stdin = [str(x) for x in reference["inputs"]]
+                tests.stdout = [str(x) for x in reference["outputs"]]
+        code = reference.get("test") or reference.get("tests") or reference.get("assert")
+        if isinstance(code, list):
+            code = "\n".join(str(c) for c in code)
+        if isinstance(code, str):
+            found = _from_assert_code(code)
+            tests.args += found.args
+            tests.returns += found.returns
+            tests.assert_style = True
+    elif isinstance(reference, list):
+        for item in reference:
+            if isinstance(item, dict):
+                stdin = (item.get("input") or {}).get("stdin") if isinstance(item.get("input"), dict) else item.get("input")
+                out = item.get("output")
+                stdout = out.get("stdout") if isinstance(out, dict) else out
+                if isinstance(stdin, str) and isinstance(stdout, str):
+                    tests.stdin.append(stdin)
+                    tests.stdout.append(stdout)
+            elif isinstance(item, str) and "assert" in item:
+                found = _from_assert_code(item)
+                tests.args += found.args
+                tests.returns += found.returns
+                tests.assert_style = True
+    return tests
+
+
+def _from_assert_code(code: str) -> Tests:
+    """Arguments and expected values of ``assert f(ARGS) == EXPECTED`` lines (literals only)."""
+    tests = Tests(assert_style=True)
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return tests
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.Is)):
+            left, right = node.left, node.comparators[0]
+            if isinstance(left, ast.Call):
+                try:
+                    args = [ast.literal_eval(a) for a in left.args]
+                    expected = ast.literal_eval(right)
+                except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                    continue
+                tests.args.append(args[0] if len(args) == 1 else tuple(args))
+                tests.returns.append(expected)
+    return tests
+
+
+def literal(node: ast.AST) -> tuple[bool, Any]:
+    """``(True, value)`` for a literal expression, else ``(False, None)``."""
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return False, None
+
+
+def distinctive(value: Any) -> bool:
+    """A test value that a solution would not write by chance: not a small number, bool, None, or a short word
+    like YES/NO."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return abs(value) >= 100 or (isinstance(value, float) and value != int(value))
+    if isinstance(value, str):
+        s = value.strip()
+        return len(s) >= 4 and not re.fullmatch(r"[A-Za-z]{1,12}[.!]?|-?\d{1,2}", s)
+    if isinstance(value, (list, tuple, set, dict)):
+        return len(value) >= 2
+    return False
+
+
+CODE_DOMAINS = ("code",)
+
+
+def code_of(rollout: Any) -> tuple[Program, Tests] | None:
+    """The rollout's Python program (parsed) and its tests, computed once per rollout; ``None`` for rows of
+    another domain or without a fenced Python block that parses."""
+    if "code" not in rollout.memo:
+        domain = (rollout.domain or "").lower()
+        found = None
+        if not domain or domain.startswith(CODE_DOMAINS):
+            answer = rollout.regions().answer
+            prog = program(rollout.completion, answer[0] if answer else 0)
+            if prog is not None and prog.tree is not None:
+                found = (prog, tests_of(rollout.reference))
+        rollout.memo["code"] = found
+    return rollout.memo["code"]  # type: ignore[no-any-return]
+
+
+def call_name(node: ast.AST) -> str:
+    """``sys.exit`` for ``sys.exit(...)``, ``open`` for ``open(...)``; '' for other expressions."""
+    func = node.func if isinstance(node, ast.Call) else node
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+        return ".".join(reversed(parts))
+    return ""

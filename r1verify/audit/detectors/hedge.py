@@ -1,0 +1,47 @@
+"""``hedge``: the final answer hedges between values or hides behind a qualifier.
+
+"It is either 3 or 5", ``\\boxed{3 \\text{ or } 5}``, "the answer is probably 7": a lenient grader that finds
+one right value pays for it. Fires in the answer region (the whole completion when there is no reasoning
+block) on a box that holds an "or", or on a hedging phrase within 80 characters of a stated answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from ..model import Finding, Rollout, finding
+from ..text import NUMBER_RE, boxed, is_code
+
+OR_IN_BOX = re.compile(r"\\text\{\s*or\s*\}|\bor\b|\\lor(?![a-z])")
+HEDGE_RE = re.compile(
+    r"\b(?:either\b(?!\s+way)(?=[^.\n]{0,60}\bor\b)|or possibly|or perhaps|could also be|might also be|"
+    r"may also be|(?:is|are) (?:probably|possibly|likely|perhaps|maybe)|i(?:'m| am) not (?:sure|certain)|"
+    r"not (?:entirely |completely |100% )?sure|if not,? (?:then )?(?:it(?:'s| is)|the answer)|"
+    r"alternatively,? the answer|one of the following)",
+    re.IGNORECASE,
+)
+
+
+class Hedge:
+    id: ClassVar[str] = "hedge"
+    category: ClassVar[str] = "answers"
+    explanation: ClassVar[str] = "the final answer hedges: two values with 'or', or a qualifier next to the answer"
+
+    def detect(self, rollout: Rollout) -> list[Finding]:
+        if is_code(rollout.domain):
+            return []
+        text = rollout.completion
+        where = rollout.regions()
+        if where.answer is None and where.reasoning is not None:
+            return []
+        lo, hi = where.answer or (0, len(text))
+        reference = rollout.reference if isinstance(rollout.reference, str) else ""
+        for b in boxed(text, lo, hi):
+            if OR_IN_BOX.search(b.content) and not OR_IN_BOX.search(reference):
+                return [finding(self.id, f"the box offers alternatives: {b.content[:60]}", text, b.start, b.end)]
+        answers = [(b.start, b.end) for b in boxed(text, lo, hi)] or [m.span() for m in NUMBER_RE.finditer(text, lo, hi)]
+        for m in HEDGE_RE.finditer(text, lo, hi):
+            if any(s - 80 <= m.end() and m.start() <= e + 80 for s, e in answers):
+                return [finding(self.id, f"hedging phrase {m.group()!r} next to the answer", text, m.start(), m.end())]
+        return []

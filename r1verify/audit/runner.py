@@ -1,0 +1,103 @@
+"""Running the detectors over a stream of rollouts: per-sample detectors on each rewarded sample, group
+detectors on each (step, prompt) group, the second grader on the math samples; a detector that raises is
+recorded as a :class:`DetectorError` for that row, and the row's other detectors still run."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .detectors import GROUP_DETECTORS, SAMPLE_DETECTORS
+from .model import Detector, DetectorError, Flagged, GroupDetector, Rollout
+from .regrade import MathVerifyGrader, RegradeMathVerify, is_math
+
+
+ANSWER_CATEGORIES = ("answers", "code", "regrade")
+"""Detectors of hacks on the answer's reward: they skip samples whose answer a results file shows was not paid."""
+
+
+@dataclass
+class AuditRun:
+    """What an audit found, before it is summarised (:mod:`r1verify.audit.summary`)."""
+
+    detectors: list[Detector | GroupDetector]
+    rollouts: list[Rollout] = field(default_factory=list)
+    rewarded: set[int] = field(default_factory=set)
+    """Indices of the rollouts that were rewarded (reward > min_reward)."""
+    flagged: dict[int, Flagged] = field(default_factory=dict)
+    errors: list[DetectorError] = field(default_factory=list)
+    accepted: dict[int, bool] = field(default_factory=dict)
+    """The second grader's verdict on each math rollout with a reference (held-out accuracy)."""
+    grader: MathVerifyGrader | None = None
+
+    def add(self, rollout: Rollout, found: Sequence[Any], detector: str) -> None:
+        if found:
+            self.flagged.setdefault(rollout.index, Flagged(rollout)).findings.extend(found)
+
+
+def select(only: Sequence[str] = (), skip: Sequence[str] = (), regrade: bool = True) -> list[Any]:
+    """Detector instances by id (all of them by default); ``ValueError`` naming the ids for an unknown one."""
+    grader = MathVerifyGrader() if regrade else None
+    every: list[Any] = [cls() for cls in (*SAMPLE_DETECTORS, *GROUP_DETECTORS)]
+    if grader is not None:
+        every.append(RegradeMathVerify(grader))
+    known = [d.id for d in every] + ([] if regrade else [RegradeMathVerify.id])
+    for name in (*only, *skip):
+        if name not in known:
+            raise ValueError(f"unknown detector {name!r}; detectors: {', '.join(known)}")
+    return [d for d in every if (not only or d.id in only) and d.id not in skip]
+
+
+def run_audit(
+    rollouts: Iterable[Rollout],
+    detectors: Sequence[Any],
+    min_reward: float = 0.0,
+    on_row: Callable[[], None] = lambda: None,
+) -> AuditRun:
+    """Run ``detectors`` (from :func:`select`) over ``rollouts``."""
+    run = AuditRun(list(detectors))
+    sample = [d for d in detectors if hasattr(d, "detect")]
+    group = [d for d in detectors if hasattr(d, "detect_group")]
+    run.grader = next((d.grader for d in detectors if isinstance(d, RegradeMathVerify)), None)
+    groups: dict[tuple[int | None, str], list[Rollout]] = defaultdict(list)
+    for rollout in rollouts:
+        run.rollouts.append(rollout)
+        if group:
+            groups[(rollout.step, rollout.group)].append(rollout)
+        if run.grader is not None and run.grader.available and is_math(rollout):
+            try:
+                run.accepted[rollout.index] = run.grader.accepts(rollout)
+            except Exception as exc:  # noqa: BLE001 - any crash of the grader is reported, never a lost row
+                run.errors.append(DetectorError(RegradeMathVerify.id, rollout.where, _describe(exc)))
+        if rollout.reward > min_reward:
+            run.rewarded.add(rollout.index)
+            for detector in sample:
+                if rollout.paid_for_answer is False and detector.category in ANSWER_CATEGORIES:
+                    continue
+                if isinstance(detector, RegradeMathVerify):
+                    if run.accepted.get(rollout.index) is False:  # graded above (a crash there is reported)
+                        run.add(rollout, detector.detect(rollout), detector.id)  # cached: no second grading
+                    continue
+                try:
+                    run.add(rollout, detector.detect(rollout), detector.id)
+                except Exception as exc:  # noqa: BLE001 - a detector bug must not hide the row
+                    run.errors.append(DetectorError(detector.id, rollout.where, _describe(exc)))
+        rollout.memo.clear()
+        on_row()
+    for members in groups.values():
+        for detector in group:
+            try:
+                hits = detector.detect_group(members)
+            except Exception as exc:  # noqa: BLE001
+                run.errors.append(DetectorError(detector.id, members[0].where, _describe(exc)))
+                continue
+            for rollout, hit in hits:
+                if rollout.index in run.rewarded:
+                    run.add(rollout, [hit], detector.id)
+    return run
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
