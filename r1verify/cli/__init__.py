@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..plugins import PluginError, load_plugins, pm
-from . import filtering, generating, listings, rejecting, reporting, verify  # noqa: F401  (registers the commands)
+from . import auditing, filtering, generating, listings, rejecting, reporting, verify  # noqa: F401  (registers the commands)
 from .app import EXIT_BAD_INPUT, cli, fail, stderr_console
 
 
