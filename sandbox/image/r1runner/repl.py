@@ -11,55 +11,33 @@ calls ``{"code": "..."}`` and 4 takes back one framed answer per call::
 State (variables, imports, the work directory) lives across calls in one ``__main__`` namespace. A SIGINT while a
 call runs raises ``KeyboardInterrupt`` in it (the runner's deadline); between calls it is ignored.
 
-A standalone script, standard library only (no ``r1runner`` import): ``-I`` keeps its folder off ``sys.path``.
+Standard library only. ``-I`` keeps the script's folder off ``sys.path``; like ``runner.py`` it puts the folder
+above it there just long enough to import the framing of :mod:`r1runner.protocol`.
 """
 
 import ast
 import builtins
 import io
-import json
 import linecache
 import os
 import signal
-import struct
 import sys
 import time
 import traceback
 import types
 
-HEADER = struct.Struct(">I")
 VALUE_KEEP = 8 * 1024
 """Characters of a trailing expression's repr sent back."""
 TRACEBACK_LINES = 24
 """Lines of a traceback sent back (its last ones)."""
 _BUSY = [False]
 _HERE = os.path.abspath(__file__)
-
-
-def _read_exact(fd, n):
-    chunks, got = [], 0
-    while got < n:
-        chunk = os.read(fd, n - got)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
-
-
-def _read_frame(fd):
-    header = _read_exact(fd, HEADER.size)
-    if header is None:
-        return None
-    data = _read_exact(fd, HEADER.unpack(header)[0])
-    return None if data is None else json.loads(data.decode("utf-8"))
-
-
-def _write_frame(fd, message):
-    data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    view = memoryview(HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(_HERE))
+sys.path.insert(0, _PACKAGE_PARENT)
+try:
+    from r1runner.protocol import read_frame, write_frame
+finally:
+    sys.path.remove(_PACKAGE_PARENT)
 
 
 def _on_sigint(_signum, _frame):
@@ -151,10 +129,10 @@ def main():
     sys.path.insert(0, os.getcwd())
     namespace = module.__dict__
     index = 0
-    _write_frame(4, {"ready": True})
+    write_frame(4, {"ready": True})
     while True:
         try:
-            message = _read_frame(3)
+            message = read_frame(3)
         except (OSError, ValueError):
             message = None
         if message is None:
@@ -162,7 +140,7 @@ def main():
         index += 1
         answer = run_cell(str(message.get("code", "")), namespace, index)
         try:
-            _write_frame(4, answer)
+            write_frame(4, answer)
         except (OSError, ValueError):
             os._exit(0)
 
