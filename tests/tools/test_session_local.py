@@ -77,6 +77,12 @@ def test_output_cap_memory_cap_and_call_budget(pool):
         assert spent.status is CallStatus.BUDGET_SPENT and spent.call == 0 and "budget is spent" in spent.text()
 
 
+def test_the_session_cpu_budget_ends_it(pool):
+    with pool.open_session(SessionLimits(timeout=5, cpu_seconds=1)) as session:
+        result = session.run("while True:\n    pass")
+        assert result.status is CallStatus.TIMEOUT and not result.alive and "CPU time" in result.ended
+
+
 def test_text_is_short_and_to_dict_is_plain():
     long = CallResult(status=CallStatus.OK, stdout="x" * 10_000, stdout_bytes=10_000)
     assert len(long.text(max_chars=500)) < 600 and "characters trimmed" in long.text(max_chars=500)

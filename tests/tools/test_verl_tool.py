@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import pickle
 import sys
 import time
 import types
@@ -47,6 +48,8 @@ def test_the_bundled_yaml_loads_through_the_registry():
     assert isinstance(tool, PythonSandboxTool) and tool.name == "python"
     assert tool.limits.timeout == 10 and tool.sandbox.backend == "docker" and tool.pool_options["max_sessions"] == 64
     assert tool.tool_schema.function.parameters.required == ["code"]
+    clone = pickle.loads(pickle.dumps(tool))
+    assert clone.limits == tool.limits and clone.name == "python"
 
 
 def test_tool_agent_loop_calls_keep_state_per_trajectory(tools):

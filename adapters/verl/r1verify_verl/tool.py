@@ -140,6 +140,14 @@ class PythonSandboxTool(BaseTool):  # type: ignore[misc,valid-type]
                 weakref.finalize(agent_data, self._trajectory_done, key)
         return session
 
+    def __getstate__(self) -> dict[str, Any]:  # sessions and the lock belong to this process
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_lock", "_instances", "_by_trajectory")}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock, self._instances, self._by_trajectory = threading.Lock(), {}, {}
+
     def _trajectory_done(self, key: str) -> None:
         """The trajectory's ``agent_data`` is gone: its session goes back to the pool (never blocks)."""
         with self._lock:

@@ -87,6 +87,8 @@ class Interpreter:
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
         self.buffer = bytearray()
         self.exit_status: int | None = None
+        self.cpu_budget: int | None = None
+        self.cpu_used = 0.0
         self.calls = 0
         ready = self.read_answer(time.monotonic() + START_TIMEOUT)
         if not (isinstance(ready, dict) and ready.get("ready")):
@@ -101,8 +103,10 @@ class Interpreter:
             _limit(self.pid, resource.RLIMIT_AS, memory_mb << 20)
         _limit(self.pid, resource.RLIMIT_FSIZE, int(limits.get("max_file_mb", 64)) << 20)
         cpu = limits.get("cpu_seconds")
-        if cpu:
-            _limit(self.pid, resource.RLIMIT_CPU, int(cpu))
+        if cpu:  # SIGXCPU at the budget (Python dies of it), SIGKILL a second later for code that ignores it
+            self.cpu_budget = int(cpu)
+            with contextlib.suppress(OSError, ValueError):
+                resource.prlimit(self.pid, resource.RLIMIT_CPU, (self.cpu_budget, self.cpu_budget + 1))
         procs = int(limits.get("max_procs", 32))
         if procs > 0 and IS_INIT:  # the container's uid is its own: +2 for the runner and the interpreter
             _limit(self.pid, resource.RLIMIT_NPROC, procs + 2)
@@ -214,9 +218,9 @@ class Interpreter:
         if died:  # its answer pipe closed: it exited (wait a moment for that), or closed the pipe itself
             for _ in range(200):
                 with contextlib.suppress(ChildProcessError):
-                    pid, status_ = os.waitpid(self.pid, os.WNOHANG)
+                    pid, status_, usage = os.wait4(self.pid, os.WNOHANG)
                     if pid:
-                        self.exit_status = status_
+                        self.exit_status, self.cpu_used = status_, usage.ru_utime + usage.ru_stime
                         break
                 time.sleep(0.001)
             died = self.exit_status is not None
@@ -225,9 +229,10 @@ class Interpreter:
             pass
         elif os.WIFSIGNALED(self.exit_status):
             sig = os.WTERMSIG(self.exit_status)
-            if sig == signal.SIGKILL:
+            spent = self.cpu_budget is not None and self.cpu_used >= self.cpu_budget
+            if sig == signal.SIGKILL and not spent:
                 status, why = MEMORY_LIMIT, "the interpreter was killed (SIGKILL: out of memory)"
-            elif sig == signal.SIGXCPU:
+            elif sig in (signal.SIGXCPU, signal.SIGKILL):
                 status, why = TIMEOUT, "the session used up its CPU time"
             else:
                 why = f"the interpreter died of signal {sig} ({signal.Signals(sig).name})"
