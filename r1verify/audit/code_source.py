@@ -131,6 +131,13 @@ def literal(node: ast.AST) -> tuple[bool, Any]:
         return False, None
 
 
+COMMON_OUTPUTS = frozenset(
+    "yes no true false impossible possible none null alice bob first second draw win lose ok error inf infinity "
+    "nan odd even valid invalid empty".split()
+)
+"""Answers many problems share: a program printing them is not special-casing a test."""
+
+
 def distinctive(value: Any) -> bool:
     """A test value that a solution would not write by chance: not a small number, bool, None, or a short word
     like YES/NO."""
@@ -140,7 +147,7 @@ def distinctive(value: Any) -> bool:
         return abs(value) >= 100 or (isinstance(value, float) and value != int(value))
     if isinstance(value, str):
         s = value.strip()
-        return len(s) >= 4 and not re.fullmatch(r"[A-Za-z]{1,12}[.!]?|-?\d{1,2}", s)
+        return len(s) >= 3 and s.lower().rstrip(".!") not in COMMON_OUTPUTS and not re.fullmatch(r"-?\d{1,2}", s)
     if isinstance(value, (list, tuple, set, dict)):
         return len(value) >= 2
     return False

@@ -80,7 +80,8 @@ class CodeSpecialCases:
 
     def _against_tests(self, prog: Program, tests: Tests) -> tuple[ast.AST, str] | None:
         assert prog.tree is not None
-        inputs = [_norm(v) for v in (tests.stdin + tests.args) if distinctive(v)]
+        args = [*tests.args, *(a for v in tests.args if isinstance(v, tuple) for a in v)]  # each argument too
+        inputs = [_norm(v) for v in (tests.stdin + args) if distinctive(v)]
         outputs = [_norm(v) for v in (tests.stdout + tests.returns) if distinctive(v)]
         for node, value in _compared(prog.tree):
             if distinctive(value) and _norm(value) in inputs:
