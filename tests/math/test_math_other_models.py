@@ -230,3 +230,25 @@ def test_a_phrase_next_to_the_box_still_disagrees():
         assert plain(completion, "3").status is Status.WRONG
     after_think = "<think>ok</think>The final answer is 3.\n\n" + "More words here. " * 100 + "\n\n\\boxed{4}"
     assert grade(after_think, "4").status is Status.WRONG  # after </think> the whole region is the answer
+
+
+# --------------------------------------------------------------------------- degrees, percent
+def test_degrees_in_an_equation_are_degrees():
+    """\\boxed{\\sin 30^\\circ = \\frac{1}{2}} was a 'false equation': sin 30 was read in radians."""
+    assert plain("Hence \\boxed{\\sin 30^\\circ = \\frac{1}{2}}.", "\\frac12").status is Status.CORRECT
+    assert plain("Hence \\boxed{\\tan 45° = 1}.", "1").status is Status.CORRECT
+    verdict = plain("Hence \\boxed{\\sin 30^\\circ = \\frac{1}{3}}.", "\\frac13")
+    assert verdict.status is Status.WRONG and "false equation" in verdict.reason
+    assert plain("Hence \\boxed{\\cos 60^\\circ = \\frac{1}{2}}.", "\\frac13").status is Status.WRONG
+
+
+def test_percent_either_reads_a_percentage_as_its_hundredth_too():
+    for preset in ("strict", "lenient"):
+        assert plain("\\boxed{33.5\\%}", "0.335", preset=preset).status is Status.WRONG  # the default: number
+        assert plain("\\boxed{33.5\\%}", "0.335", preset=preset, percent="either").status is Status.CORRECT
+        assert plain("\\boxed{0.335}", "33.5\\%", preset=preset, percent="either").status is Status.CORRECT
+    assert lenient("So the rate is 33.5 percent.", "0.335", percent="either").status is Status.CORRECT
+    for final, reference in (("\\boxed{500\\%}", "5\\%"), ("\\boxed{2500\\%}", "25"), ("\\boxed{0.5}", "5\\%")):
+        assert plain(final, reference, percent="either").status is Status.WRONG, (final, reference)
+    with pytest.raises(ValueError, match="percent"):
+        MathVerifier(percent="fraction")

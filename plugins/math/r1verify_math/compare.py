@@ -15,9 +15,9 @@ Path = Literal["choice", "string", "exact", "symbolic", "unparsed"]
 ``unparsed``: nothing could, because math-verify cannot parse the reference answer."""
 
 
-def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
+def equivalent(pred: Answer, gold: Answer, *, hundredths: bool = False) -> tuple[bool | None, Path]:
     """Whether ``pred`` is the same answer as ``gold`` (``None``: unknown, the reference does not parse), and
-    which test decided."""
+    which test decided; ``hundredths``: a percentage also equals its hundredth (``percent = "either"``)."""
     letter = gold.letter(strict=True)
     if letter is not None:
         return pred.letter(strict=False) == letter, "choice"
@@ -34,7 +34,7 @@ def equivalent(pred: Answer, gold: Answer) -> tuple[bool | None, Path]:
         if pred.literal and gold.literal:
             return pred.value.casefold() == gold.value.casefold(), "string"
         if pred.exact is not None and gold.exact is not None:
-            return exact_equal(pred.exact, gold.exact), "exact"
+            return exact_equal(pred.exact, gold.exact, hundredths=hundredths), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
     if not symbolic.parsed(gold):
@@ -61,13 +61,13 @@ def _is_tuple(norm: str) -> bool:
     return norm[:1] in ("(", "[") and norm[-1:] in (")", "]") and "," in norm
 
 
-def matches(pred: Answer, golds: Sequence[Answer]) -> tuple[bool | None, Path]:
+def matches(pred: Answer, golds: Sequence[Answer], *, hundredths: bool = False) -> tuple[bool | None, Path]:
     """Whether ``pred`` equals one of the acceptable answers; ``None`` when it equals none of those that parse
     and some do not parse (then "wrong" would be a guess)."""
     unknown = False
     path: Path = "string"
     for gold in golds:
-        ok, path = equivalent(pred, gold)
+        ok, path = equivalent(pred, gold, hundredths=hundredths)
         if ok:
             return True, path
         unknown = unknown or ok is None

@@ -52,7 +52,7 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
     if options.policy == "last":
         answers = answers[-1:]
     else:
-        answers += _disagreeing(extraction.statements, answers)  # "\boxed{4}. The final answer is 3."
+        answers += _disagreeing(extraction.statements, answers, options)  # "\boxed{4}. The final answer is 3."
         if extraction.overflow or (len(answers) > 1 and options.policy == "reject"):
             count = f"more than {MAX_ANSWERS}" if extraction.overflow else str(len(answers))
             return Verdict.wrong(
@@ -65,7 +65,8 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
     for answer in answers:
         if problem := _unparsable(answer, extraction.source, options) or _not_one_value(answer, golds, extraction):
             return Verdict.wrong(problem, answer=_short(answer.raw), **common)
-    results = [(answer, *matches(answer, golds)) for answer in answers]
+    hundredths = options.percent == "either"
+    results = [(answer, *matches(answer, golds, hundredths=hundredths)) for answer in answers]
     if len(answers) > 1:
         common["answers"] = [_short(a.raw) for a in answers]
     wrong = [(a, path) for a, ok, path in results if ok is False]
@@ -94,13 +95,13 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
     )
 
 
-def _disagreeing(statements: Sequence[str], answers: Sequence[Answer]) -> list[Answer]:
+def _disagreeing(statements: Sequence[str], answers: Sequence[Answer], options: MathOptions) -> list[Answer]:
     """The stated values (:mod:`r1verify_math.statements`) that are none of ``answers``: more answers."""
     keys = {a.key for a in answers}
     out = []
     for statement in statements:
         stated = Answer.read(statement, "text")
-        if stated.key not in keys and matches(stated, answers)[0] is False:
+        if stated.key not in keys and matches(stated, answers, hundredths=options.percent == "either")[0] is False:
             keys.add(stated.key)
             out.append(stated)
     return out

@@ -74,9 +74,19 @@ def numbers_close(a: Fraction, b: Fraction, *, decimal: bool) -> bool:
     )
 
 
-def exact_equal(a: Exact, b: Exact) -> bool:
-    """Whether two exact numbers are the same answer (a percentage as the number before its sign)."""
-    return numbers_close(a.value, b.value, decimal=a.decimal or b.decimal)
+def exact_equal(a: Exact, b: Exact, *, hundredths: bool = False) -> bool:
+    """Whether two exact numbers are the same answer: a percentage as the number before its sign, and with
+    ``hundredths`` also as that number's hundredth when the other side is a proportion, a number of size at most
+    1 that is not a percentage (``33.5\\%`` is ``0.335``; ``2500\\%`` is not ``25``; two percentages compare
+    by their numbers, so ``500\\%`` is never ``5\\%``)."""
+    decimal = a.decimal or b.decimal
+    if numbers_close(a.value, b.value, decimal=decimal):
+        return True
+    if hundredths and a.percent != b.percent:
+        percent, other = (a, b) if a.percent else (b, a)
+        # a proportion (at most 1 in size) only: 2500% is never 25
+        return abs(other.value) <= 1 and numbers_close(percent.value / 100, other.value, decimal=True)
+    return False
 
 
 def format_number(value: Fraction) -> str:

@@ -21,6 +21,7 @@ after ``fallbacks``; each may also be named in ``fallbacks``."""
 PRESETS = ("strict", "lenient")
 
 Hedging = Literal["reject", "last", "all_agree"]
+Percent = Literal["number", "either"]
 Preset = Literal["strict", "lenient"]
 
 
@@ -44,6 +45,13 @@ class MathOptions:
     ``reject`` grades them ``wrong``; ``last`` grades the last one; ``all_agree`` is correct only if every one
     of them is correct. Unset: ``reject`` in the strict preset, ``all_agree`` in the lenient one (see
     :attr:`policy`)."""
+    percent: Percent = "number"
+    """How a percentage compares with a number that is not one: ``number`` (the default: ``33.5\\%`` is 33.5
+    only) or ``either`` (also its hundredth, 0.335, when that number is a proportion, at most 1 in size).
+    Graders differ here (math-verify and the Qwen2.5-Math grader accept the hundredth); the default keeps one
+    documented reading in both presets, so ``25\\%`` is never rewarded for a question whose answer is 0.25
+    (and ``0.25`` never for 25). Choose ``either`` when the references are proportions and the completions
+    answer in percent."""
     max_answer_chars: int = 1000
     """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
     preset: Preset = "strict"
@@ -91,5 +99,7 @@ class MathOptions:
             raise ValueError("fallbacks lists a fallback twice")
         if self.hedging is not None and self.hedging not in get_args(Hedging):
             raise ValueError(f"unknown hedging {self.hedging!r}; choose {', '.join(get_args(Hedging))}")
+        if self.percent not in get_args(Percent):
+            raise ValueError(f"unknown percent {self.percent!r}; choose {', '.join(get_args(Percent))}")
         if self.max_answer_chars < 1:
             raise ValueError("max_answer_chars must be at least 1")

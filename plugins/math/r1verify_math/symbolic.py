@@ -20,6 +20,8 @@ from .numeric import is_number, numbers, same_number
 _DELIMITED = re.compile(r"\$|\\\(|\\\[")
 _DECIMALS = re.compile(r"\.(\d+)\s*$")
 _LATEX_MARKERS = re.compile(r"[\\^_{}]")
+_DEGREES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree(?![A-Za-z]))")
+"""A number of degrees in a side of an equation (``30^\\circ``, ``30°``), read as radians for its value."""
 _filter_installed = False
 
 
@@ -84,6 +86,7 @@ def inconsistent_relation(answer: Answer) -> str | None:
 def _number(side: str) -> Any | None:
     if not side.strip():
         return None
+    side = _DEGREES.sub(r"(\1\\pi/180)", side)  # sin 30^\circ is sin(pi/6): math-verify reads radians
     items = [i for i in math_verify().parse("\\boxed{" + side + "}", parsing_timeout=None) if not isinstance(i, str)]
     return items[0] if items and is_number(items[0]) else None
 
