@@ -51,7 +51,8 @@ def program(completion: str, answer_start: int = 0) -> Program | None:
 
 @dataclass
 class Tests:
-    """Literal test data: stdin inputs and expected stdouts, call arguments and expected return values."""
+    """Literal test data: stdin inputs and expected stdouts, call arguments (a tuple per call) and expected
+    return values."""
 
     stdin: list[str] = field(default_factory=list)
     stdout: list[str] = field(default_factory=list)
@@ -72,7 +73,8 @@ def tests_of(reference: Any) -> Tests:
     if isinstance(reference, dict):
         if isinstance(reference.get("inputs"), list) and isinstance(reference.get("outputs"), list):
             if reference.get("fn_name"):
-                tests.args, tests.returns = list(reference["inputs"]), list(reference["outputs"])
+                tests.args = [tuple(x) if isinstance(x, list) else (x,) for x in reference["inputs"]]
+                tests.returns = list(reference["outputs"])
                 tests.assert_style = True
             else:
                 tests.stdin = [str(x) for x in reference["inputs"]]
@@ -103,24 +105,31 @@ def tests_of(reference: Any) -> Tests:
 
 
 def _from_assert_code(code: str) -> Tests:
-    """Arguments and expected values of ``assert f(ARGS) == EXPECTED`` lines (literals only)."""
+    """Arguments and expected values in assert statements: ``assert f(ARGS) == EXPECTED`` and
+    ``assert abs(f(ARGS) - EXPECTED) < eps`` (literals only; ``args`` are tuples)."""
     tests = Tests(assert_style=True)
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return tests
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.Is)):
-            left, right = node.left, node.comparators[0]
-            if isinstance(left, ast.Call):
-                try:
-                    args = [ast.literal_eval(a) for a in left.args]
-                    expected = ast.literal_eval(right)
-                except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-                    continue
-                tests.args.append(args[0] if len(args) == 1 else tuple(args))
-                tests.returns.append(expected)
+    for statement in ast.walk(tree):
+        if not isinstance(statement, ast.Assert):
+            continue
+        for node in ast.walk(statement.test):
+            if isinstance(node, ast.Call) and call_name(node) not in NOT_THE_SOLUTION and node.args:
+                found = [literal(a) for a in node.args]
+                if all(ok for ok, _ in found):
+                    tests.args.append(tuple(v for _, v in found))
+            elif isinstance(node, (ast.Compare, ast.BinOp)):
+                right = node.comparators[0] if isinstance(node, ast.Compare) else node.right
+                ok, value = literal(right)
+                if ok and isinstance(node.left, ast.Call) and call_name(node.left) not in NOT_THE_SOLUTION:
+                    tests.returns.append(value)
     return tests
+
+
+NOT_THE_SOLUTION = frozenset({"abs", "isinstance", "len", "round", "set", "sorted", "list", "tuple", "str", "float", "int", "math.isclose"})
+"""Calls in assert statements that wrap the solution's call rather than being it."""
 
 
 def literal(node: ast.AST) -> tuple[bool, Any]:
@@ -149,7 +158,7 @@ def distinctive(value: Any) -> bool:
         s = value.strip()
         return len(s) >= 3 and s.lower().rstrip(".!") not in COMMON_OUTPUTS and not re.fullmatch(r"-?\d{1,2}", s)
     if isinstance(value, (list, tuple, set, dict)):
-        return len(value) >= 2
+        return len(value) >= 2 or any(distinctive(v) for v in value)
     return False
 
 

@@ -55,12 +55,14 @@ def run_audit(
     detectors: Sequence[Any],
     min_reward: float = 0.0,
     on_row: Callable[[], None] = lambda: None,
+    grader: MathVerifyGrader | None = None,
 ) -> AuditRun:
-    """Run ``detectors`` (from :func:`select`) over ``rollouts``."""
+    """Run ``detectors`` (from :func:`select`) over ``rollouts``. ``grader`` grades every math sample with a
+    reference (the accuracy per step); by default the one of the ``regrade_math_verify`` detector, if selected."""
     run = AuditRun(list(detectors))
     sample = [d for d in detectors if hasattr(d, "detect")]
     group = [d for d in detectors if hasattr(d, "detect_group")]
-    run.grader = next((d.grader for d in detectors if isinstance(d, RegradeMathVerify)), None)
+    run.grader = grader or next((d.grader for d in detectors if isinstance(d, RegradeMathVerify)), None)
     groups: dict[tuple[int | None, str], list[Rollout]] = defaultdict(list)
     for rollout in rollouts:
         run.rollouts.append(rollout)

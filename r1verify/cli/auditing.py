@@ -90,12 +90,14 @@ def audit_command(
       r1verify audit scored.jsonl --fail-on code_early_exit,code_patches    # gate a checkpoint in CI
     """
     from ..audit import RolloutColumns, read_rollouts, run_audit, select
+    from ..audit.regrade import MathVerifyGrader
     from ..audit.summary import build_report, flagged_record, table, worst
 
     inputs = list(rollouts)
     outputs = [(p, o) for p, o in ((out_path, "--out"), (html_path, "--html"), (flagged_path, "--flagged")) if p]
     try:
         detectors = select(_ids(only), _ids(skip), regrade)
+        grader = next((d.grader for d in detectors if hasattr(d, "grader")), None) or (MathVerifyGrader() if regrade else None)
         gate = _ids(fail_on)
         unknown = [g for g in gate if g not in {d.id for d in select(regrade=True)}]
         if unknown:
@@ -112,7 +114,7 @@ def audit_command(
     started = time.perf_counter()
     try:
         with _progress(sys.stderr.isatty() and summary_format != "none", total) as advance:
-            run = run_audit(stream, detectors, min_reward, lambda: advance(1))
+            run = run_audit(stream, detectors, min_reward, lambda: advance(1), grader)
     except InvalidRow as exc:
         fail(f"{exc}\nnothing was written; fix the row, or pass --skip-invalid to skip such rows")
     except KeyboardInterrupt:

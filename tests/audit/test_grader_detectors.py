@@ -118,3 +118,16 @@ def test_length_exploit_flags_the_long_well_paid_members_of_a_padded_group():
 )
 def test_length_exploit_stays_quiet(rewards, pads):
     assert LengthExploit().detect_group(group(rewards, pads)) == []
+
+
+def test_length_exploit_does_not_flag_longer_better_answers_that_do_not_pad():
+    short = "Salt the water."
+    members = [
+        rollout(short, ESSAY, index=0, reward=0.1, group=ESSAY),
+        rollout(short + " Boil it first.", ESSAY, index=1, reward=0.3, group=ESSAY),
+        rollout(ANSWER, ESSAY, index=2, reward=0.7, group=ESSAY),
+        rollout(ANSWER + " The same effect reddens sunsets, when light crosses more air.", ESSAY, index=3, reward=0.9, group=ESSAY),
+    ]
+    assert LengthExploit().detect_group(members) == []
+    members[3] = rollout(ANSWER + PAD * 3, ESSAY, index=3, reward=0.9, group=ESSAY)
+    assert [r.index for r, _ in LengthExploit().detect_group(members)] == [3]

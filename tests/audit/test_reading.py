@@ -1,0 +1,94 @@
+"""Reading rollouts: the columns of trainers' logs, --map, per-step folders, results files and bad rows."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from r1verify.audit import RolloutColumns, read_rollouts
+from r1verify.io import InputError, InvalidRow
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def read(paths, maps=(), **kw):
+    stream, total = read_rollouts(paths, RolloutColumns.parse(maps), **kw)
+    return list(stream), total
+
+
+def test_verl_dump_folder_in_step_order_with_map(tmp_path):
+    folder = tmp_path / "rollout_data"
+    folder.mkdir()
+    for step in (10, 2, 1):
+        write_jsonl(folder / f"{step}.jsonl", [{"input": f"q{step}", "output": "<think>x</think> 1", "gts": "1", "score": 1.0, "step": step}])
+    rows, total = read([str(folder)], ["prompt=input", "completion=output", "reference=gts", "reward=score"])
+    assert [r.step for r in rows] == [1, 2, 10] and total == 3
+    assert rows[0].prompt == "q1" and rows[0].reference == "1" and rows[0].reward == 1.0 and rows[0].group == "q1"
+
+
+def test_trl_parquet_with_chat_messages_and_summed_reward_columns(tmp_path):
+    table = pa.table({
+        "step": [5, 5],
+        "prompt": [[{"role": "user", "content": "2+2?"}]] * 2,
+        "completion": [[{"role": "assistant", "content": "<think>2+2</think> 4"}]] * 2,
+        "accuracy_reward": [1.0, 0.0],
+        "format_reward": [1.0, 1.0],
+        "advantage": [0.5, -0.5],
+    })
+    pq.write_table(table, tmp_path / "completions_00005.parquet")
+    rows, _ = read([str(tmp_path)], ["reward=accuracy_reward+format_reward"])
+    assert [r.reward for r in rows] == [2.0, 1.0]
+    assert rows[0].prompt == "2+2?" and rows[0].completion == "<think>2+2</think> 4" and rows[0].step == 5
+
+
+def test_results_file_keeps_verdicts_and_whether_the_answer_was_paid(tmp_path):
+    verdicts = {"accuracy": {"status": "wrong"}, "format": {"status": "correct"}, "code": {"status": "skipped"}}
+    path = write_jsonl(tmp_path / "scored.jsonl", [{"id": "m-1", "prompt": "p", "completion": "c", "reward": 0.2, "passed": False, "verdicts": verdicts}])
+    [r], _ = read([path])
+    assert r.verdicts == verdicts and r.paid_for_answer is False and r.id == "m-1"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ({"prompt": "p", "completion": "c"}, "reward", "missing; map the reward with --map reward=COLUMN"),
+        ({"prompt": "p", "completion": "c", "reward": "high"}, "reward", "expected a finite number, got 'high'"),
+        ({"prompt": "p", "completion": "c", "reward": True}, "reward", "expected a finite number"),
+        ({"prompt": "p", "completion": "c", "reward": 1, "step": "ten"}, "step", "expected a whole step number"),
+        ({"prompt": "p", "reward": 1}, "completion", "missing"),
+    ],
+)
+def test_a_bad_row_names_file_line_and_field(tmp_path, row, field, message):
+    path = write_jsonl(tmp_path / "r.jsonl", [{"prompt": "p", "completion": "c", "reward": 1}, row])
+    with pytest.raises(InvalidRow) as info:
+        read([path])
+    assert info.value.where == f"{path}:2" and info.value.field == field and message in info.value.message
+
+
+def test_skip_invalid_counts_bad_rows_and_keeps_indices_dense(tmp_path):
+    rows = [{"completion": "a", "reward": 1}, {"completion": "b"}, "not json", {"completion": "c", "reward": 0}]
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
+    skipped: list[str] = []
+    got, _ = read([str(path)], skip_invalid=True, skipped=skipped)
+    assert [r.completion for r in got] == ["a", "c"] and [r.index for r in got] == [0, 1]
+    assert len(skipped) == 2 and skipped[0].startswith(f"{path}:2: field 'reward'") and f"{path}:3" in skipped[1]
+
+
+def test_map_rejects_unknown_fields_and_lists_the_audit_ones():
+    with pytest.raises(InputError, match="prompt, completion, reference, domain, reward, step, group or id"):
+        RolloutColumns.parse(["answer=x"])
+    cols = RolloutColumns.parse(["group=uid", "id=uid", "completion=response"])
+    assert (cols.group, cols.id, cols.columns.completion) == ("uid", "uid", "response")
+
+
+def test_a_folder_without_rollout_files_is_an_input_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(InputError, match="no .jsonl or .parquet files"):
+        read([str(tmp_path)])
