@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
-PLUGINS := plugins/math plugins/format plugins/language sandbox plugins/code plugins/rm plugins/judge adapters/trl adapters/openrlhf adapters/verl
+PLUGINS := plugins/math plugins/format plugins/language plugins/instruct sandbox plugins/code plugins/rm plugins/judge adapters/trl adapters/openrlhf adapters/verl
 COMMA  := ,
 # what `pip install -e` gets: the distributions, some with the extras their tests exercise
 EDITABLE := $(patsubst plugins/language,'plugins/language[lingua]',$(patsubst plugins/format,'plugins/format[tokens]',\

@@ -1,0 +1,33 @@
+"""What the instruct verifiers grade: the answer after the reasoning (by default), never the reasoning itself."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from r1verify import Sample
+from r1verify.templates import get_template
+
+Part = Literal["answer", "completion"]
+"""``answer``: the text after the reasoning, cut by the ``template`` preset (the whole completion when it has no
+reasoning block; nothing when the reasoning never ends); ``completion``: all of it, reasoning included."""
+
+
+def graded_text(completion: str, part: Part, template: str) -> tuple[str | None, str]:
+    """The text to grade and where it came from; ``None`` (with the reason) when there is no answer to grade."""
+    if part == "completion":
+        return completion, "the whole completion"
+    cut = get_template(template).split(completion)
+    if cut.status == "missing":
+        return completion, "the whole completion (no reasoning block)"
+    if not cut.reasoning_ended:
+        return None, f"no answer: {cut.detail}"
+    return cut.answer or "", "the answer after the reasoning"
+
+
+def prompt_text(sample: Sample) -> str:
+    """The prompt the instructions were given in: the last user message of a chat, or the prompt string."""
+    if isinstance(sample.prompt, list):
+        for message in reversed(sample.prompt):
+            if isinstance(message, dict) and message.get("role", "user") == "user":
+                return str(message.get("content", ""))
+    return sample.prompt_text

