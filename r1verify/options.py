@@ -54,9 +54,20 @@ def parse_options(options_cls: type, values: dict[str, Any], *, owner: str = "ve
             kwargs[name] = coerce(value, hints[name])
         except (TypeError, ValueError) as exc:
             raise OptionsError(f"{owner}: option {name}={value!r}: {exc}") from None
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        example = ",".join(f"{name}=..." for name in missing)
+        raise OptionsError(
+            f"{owner}: missing required option(s) {', '.join(missing)}: give them in the recipe's table, or on the "
+            f"command line as -v NAME:{example} (`r1verify verifiers` lists every option)"
+        )
     try:
         return options_cls(**kwargs)
-    except TypeError as exc:  # a required option is missing
+    except TypeError as exc:  # an options class with its own __init__
         raise OptionsError(f"{owner}: {exc}") from None
     except ValueError as exc:  # __post_init__ validation in the options class
         raise OptionsError(f"{owner}: {exc}") from None

@@ -236,7 +236,7 @@ class Recipe:
             if verdict.status is Status.SKIPPED:
                 effective[spec.name] = None
                 continue
-            if spec.required and not spec.passes(verdict):
+            if self.blocks_pass(spec, verdict):
                 passed = False
             gates = [verdicts[g] for g in spec.requires]
             if any(not g.status.is_failure and not by_name[name].passes(g) for name, g in zip(spec.requires, gates)):
@@ -251,6 +251,25 @@ class Recipe:
             passed = False
         return reward, passed, effective
 
+    def blocks_pass(self, spec: VerifierSpec, verdict: Verdict) -> bool:
+        """Whether ``verdict`` keeps its sample from passing the recipe.
+
+        - a verifier that applies and failed (``error``, ``timeout``) always does: a sample that could not be
+          checked is not vouched for;
+        - a ``required`` verifier that does not pass (status ``correct``, or score >= ``min_score``) does;
+        - in a recipe with no ``required`` verifier, every verifier that judges right or wrong (any status but
+          ``scored``), and every one with a ``min_score``, counts as required, so a wrong answer never passes.
+        ``skipped`` verdicts never block.
+        """
+        if verdict.status is Status.SKIPPED:
+            return False
+        if verdict.status.is_failure:
+            return True
+        judges = spec.required or (
+            not any(s.required for s in self.specs) and (verdict.status is not Status.SCORED or spec.min_score is not None)
+        )
+        return judges and not spec.passes(verdict)
+
     def failures(self, verdicts: Mapping[str, Verdict], reward: float) -> list[dict[str, Any]]:
         """Why a sample did not pass: each failing required verifier, and the reward threshold if missed.
 
@@ -260,7 +279,7 @@ class Recipe:
         out: list[dict[str, Any]] = []
         for spec in self.specs:
             verdict = verdicts[spec.name]
-            if spec.required and not spec.passes(verdict):
+            if self.blocks_pass(spec, verdict):
                 if spec.min_score is not None and not verdict.status.is_failure:
                     rule = f"{spec.name}: score < {spec.min_score:g}"
                 else:

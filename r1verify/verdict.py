@@ -104,6 +104,17 @@ class Verdict:
         return cls(Status.ERROR, None, reason, details)
 
     @classmethod
+    def setup_error(cls, reason: str, **details: Any) -> Verdict:
+        """An ``error`` every sample would share because of configuration or environment (an endpoint that is
+        down, a model name the server does not know, a sandbox image not built): the reason should say the fix.
+        A run stops on these instead of training on zeros (see :mod:`r1verify.guard`)."""
+        return cls(Status.ERROR, None, reason, {**details, "setup": True})
+
+    @property
+    def is_setup_error(self) -> bool:
+        return self.status is Status.ERROR and self.details.get("setup") is True
+
+    @classmethod
     def timeout(cls, reason: str, **details: Any) -> Verdict:
         return cls(Status.TIMEOUT, None, reason, details)
 

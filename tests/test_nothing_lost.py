@@ -171,7 +171,7 @@ def test_5_report_to_an_unwritable_place_names_it(tmp_path):
     src.write_text(json.dumps({"reward": 1.0, "verdicts": {}}) + "\n")
     (tmp_path / "file").write_text("x")
     result = run("report", src, "-o", tmp_path / "file" / "r.html")
-    assert result.exit_code == 2 and "cannot write --out" in result.stderr, result.output
+    assert result.exit_code == 2 and "is a file, not a folder; choose another path" in result.stderr, result.output
 
 
 def test_an_earlier_output_survives_a_run_that_fails_before_writing(tmp_path):

@@ -15,6 +15,7 @@ import click
 
 from ..backends import BackendError
 from ..engine import Engine
+from ..guard import RunGuard, RunStopped
 from ..io import ColumnMap, InputError, InvalidRow, Row, open_rows
 from ..pipeline import Verified, VerifyStream
 from ..plugins import PluginError, UnknownVerifierError
@@ -24,6 +25,8 @@ from .app import fail, stderr_console
 from .outputs import probe_target, write_text_output
 
 
+EXIT_RUN_STOPPED = 3
+"""Exit status of a run the guard stopped: a setup failure every row shares, or --max-error-rate crossed."""
 POSITIVE = click.IntRange(min=1)
 """A count that must be at least 1 (click names the option and the value when it is not)."""
 
@@ -97,6 +100,14 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
             "--actors", type=POSITIVE, help="With --backend ray: verifier actors [default: cluster CPUs / workers]."
         ),
         click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
+        click.option(
+            "--max-error-rate",
+            type=click.FloatRange(0, 1),
+            metavar="SHARE",
+            help="Stop (exit 3) when more than this share of rows has an error or timeout verdict, e.g. 0.05; "
+            "checked from 50 rows on and at the end. A setup failure every row shares (endpoint down, image not "
+            "built) stops the run anyway.",
+        ),
         click.option("--limit", type=POSITIVE, help="Verify only the first N valid rows."),
         click.option(
             "--summary",
@@ -156,6 +167,11 @@ class DatasetRun:
     summary: Summary
     summary_format: str
     summary_json: Path | None
+    guard: RunGuard = field(default_factory=RunGuard)
+    bad: InvalidRow | None = field(default=None, init=False)
+    """The bad row the stream stopped at."""
+    stopped: RunStopped | None = field(default=None, init=False)
+    """Why the guard stopped the run."""
     _streams: list[Generator[Verified, None, None]] = field(default_factory=list, init=False, repr=False)
 
     def verified(self) -> Iterator[Verified]:
@@ -170,19 +186,30 @@ class DatasetRun:
             stream.close()
 
     def _verified(self) -> Generator[Verified, None, None]:
-        self.bad: InvalidRow | None = None
         try:
-            yield from self.stream.run(self.rows)
+            for item in self.stream.run(self.rows):
+                yield item
+                self.guard.add([item.result])
         except InvalidRow as exc:
             self.bad = exc
+        except RunStopped as exc:
+            self.stopped = exc
         except BackendError as exc:
             fail(str(exc))
 
     def finish(self, extra: dict[str, Any] | None = None, out_hint: str = "") -> None:
-        """Print the summary; exit 2 naming the bad row if there was one."""
+        """Print the summary; exit 2 naming the bad row if there was one, 3 if the guard stopped the run."""
+        if self.stopped is None and self.bad is None:
+            try:
+                self.guard.finish()
+            except RunStopped as exc:
+                self.stopped = exc
         self.summary.skipped_rows = len(self.stream.skipped)
         report_summary(self.summary, self.summary_format, self.summary_json, self.stream.skipped, extra)
-        if getattr(self, "bad", None) is not None:
+        if self.stopped is not None:
+            click.echo(f"error: run stopped: {self.stopped}\n{self.summary.rows} rows were verified{out_hint}", err=True)
+            raise SystemExit(EXIT_RUN_STOPPED)
+        if self.bad is not None:
             fail(
                 f"{self.bad}\n{self.summary.rows} rows before it were verified{out_hint}; "
                 f"fix the row, or pass --skip-invalid to skip such rows"
@@ -199,6 +226,7 @@ def dataset_run(
     batch_size: int,
     workers: int | None,
     skip_invalid: bool,
+    max_error_rate: float | None,
     limit: int | None,
     summary_format: str,
     summary_json: Path | None,
@@ -236,7 +264,7 @@ def dataset_run(
 
             stream = RayStream(recipe, input, columns, batch_size, skip_invalid, limit, on_batch)
             stream.workers, stream.actors, stream.address = workers or 1, actors, address
-        run = DatasetRun(engine, stream, rows, summary, summary_format, summary_json)
+        run = DatasetRun(engine, stream, rows, summary, summary_format, summary_json, RunGuard(max_error_rate))
         try:
             yield run
         finally:  # a command that stopped reading early (an error in its loop) ends the stream now, not at GC

@@ -13,6 +13,11 @@ class SandboxError(RuntimeError):
 class DockerUnavailableError(SandboxError):
     """No Docker engine answers."""
 
+    setup_error = True
+    """Every sample would fail the same way: a run stops on it (r1verify.guard) instead of training on zeros."""
+
 
 class ImageMissingError(SandboxError):
     """The sandbox image is not built on this engine."""
+
+    setup_error = True

@@ -174,12 +174,13 @@ def test_a_verifier_that_hangs_times_out_and_is_counted(make_rf, logs):
     assert logs.extra["stuck/status"] == ["timeout"] * 4
 
 
-def test_a_batch_that_cannot_be_read_is_scored_as_failed_not_raised(make_rf, logs):
+def test_a_mapped_column_missing_from_the_dataset_stops_training_at_the_first_batch(make_rf, logs):
+    """Issue 23: this used to log a warning and train on reward 0; a setup mistake raises with the fix now."""
+    from r1verify_trl.inputs import ColumnError
+
     rf = make_rf(make_recipe(a={"verifier": "exact_match"}, b={"verifier": "const"}), reference="gold")
-    outputs = call_all(rf, logs)  # there is no `gold` column
-    assert outputs == [[0.0] * 4, [0.0] * 4]
-    assert logs.metrics["r1verify/a/errors"] == [4.0] and logs.metrics["r1verify/b/errors"] == [4.0]
-    assert logs.extra["a/status"] == ["error"] * 4
+    with pytest.raises(ColumnError, match=r"reference column 'gold' is not in the dataset.*reference=COLUMN"):
+        call_all(rf, logs)  # there is no `gold` column
 
 
 def test_logs_answers_and_statuses_once_per_batch(make_rf, logs):

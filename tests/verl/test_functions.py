@@ -73,10 +73,12 @@ def test_bad_input_is_an_error_never_an_exception(recipe_path, args):
     assert out["accuracy_status"] == "error"
 
 
-def test_a_recipe_that_cannot_start_is_reported_with_the_fix():
-    out = compute_score("openai/gsm8k", RIGHT, "4", recipe="no-such-recipe", on_error=-0.5)
-    assert out["score"] == -0.5 and "no-such-recipe" in out["error"] and "reward_kwargs.recipe" in out["error"]
-    assert compute_score_batch(["a"], [RIGHT], ["4"], recipe="no-such-recipe")[0]["score"] == 0.0
+def test_a_recipe_that_cannot_start_stops_the_run_with_the_fix():
+    """Issue 23: a misspelled recipe scored every sample 0.0 with one error line each; it raises now."""
+    with pytest.raises(ValueError, match="no-such-recipe.*reward_kwargs.recipe"):
+        compute_score("openai/gsm8k", RIGHT, "4", recipe="no-such-recipe", on_error=-0.5)
+    with pytest.raises(ValueError, match="no-such-recipe"):
+        compute_score_batch(["a"], [RIGHT], ["4"], recipe="no-such-recipe")
 
 
 def test_a_crashing_engine_is_every_rows_error(recipe_path, monkeypatch):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from r1verify import Recipe, Result, Sample, Status
+from r1verify.guard import RunStopped
 
 from .labels import decode_label
 from .rewards import LOG_PREFIX, RewardInfo
@@ -170,6 +171,8 @@ class RecipeAgent:
             item = exc
         try:
             [info] = await settings.service.arewards([item], timeout=settings.timeout)
+        except RunStopped:
+            raise  # a setup failure or too many errors: the run stops with the reason
         except Exception as exc:  # noqa: BLE001 - the service could not start; end the episode, flagged
             info = settings.mapper.failure(f"reward service unavailable: {type(exc).__name__}: {exc}")
         return info, reference

@@ -25,6 +25,7 @@ class FileSettings:
     workers: int | None = None
     error_reward: float = 0.0
     timeout: float = 150.0
+    max_error_rate: float | None = None
 
     def arguments(self, indent: str = "    ") -> str:
         c, b = self.convert, self.batching
@@ -34,6 +35,7 @@ class FileSettings:
             f"workers={self.workers!r},  # None: R1VERIFY_WORKERS or the CPU count",
             f"error_reward={self.error_reward!r},",
             f"timeout={self.timeout!r},",
+            f"max_error_rate={self.max_error_rate!r},  # None: no limit (a setup failure stops the run anyway)",
         ]
         return "\n".join(indent + line for line in lines)
 

@@ -60,6 +60,14 @@ _reward_options = stacked(
         help="Verifier worker processes [default: R1VERIFY_WORKERS or the CPU count].",
     ),
     click.option(
+        "--max-error-rate",
+        type=click.FloatRange(0, 1),
+        metavar="SHARE",
+        help="Stop the run when more than this share of samples has an error/timeout verdict (the reward file "
+        "raises into OpenRLHF; serve answers 503 with the reason). A setup failure every sample shares stops it "
+        "anyway.",
+    ),
+    click.option(
         "--max-batch",
         type=click.IntRange(min=1),
         default=256,
@@ -90,6 +98,7 @@ def _settings(kw: dict[str, Any]) -> FileSettings:
         workers=kw["workers"],
         error_reward=kw["error_reward"],
         timeout=kw["timeout"],
+        max_error_rate=kw["max_error_rate"],
     )
 
 
@@ -178,6 +187,7 @@ def serve_command(
             cache_size=cache_size,
             batching=settings.batching,
             error_reward=settings.error_reward,
+            max_error_rate=settings.max_error_rate,
         )
     except _RECIPE_ERRORS as exc:
         sock.close()

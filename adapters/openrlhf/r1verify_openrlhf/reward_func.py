@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from r1verify import Recipe
+from r1verify.guard import RunStopped
 
 from .convert import request_items
 from .rewards import openrlhf_payload
@@ -38,6 +39,8 @@ class RewardFunction(ServiceClient):
         items = request_items(queries, prompts, labels, self.convert)
         try:
             infos = self.service.rewards(items, timeout=self.timeout)
+        except RunStopped:
+            raise  # a setup failure or too many errors: OpenRLHF stops with the reason instead of training on zeros
         except Exception as exc:  # noqa: BLE001 - e.g. worker processes cannot start; a None reward is worse
             infos = [self.mapper.failure(f"reward service unavailable: {type(exc).__name__}: {exc}") for _ in items]
         return openrlhf_payload(infos, self.mapper.keys, tensors=True)

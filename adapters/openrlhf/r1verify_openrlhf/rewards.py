@@ -34,8 +34,13 @@ class RewardMapper:
 
     Extra-log keys (always all present, always floats):
 
-    - ``r1verify/<verifier>``: each verifier's effective score before weighting (0 when skipped);
-    - ``r1verify/passed``: 1 when the row passed the recipe (its ``required`` verifiers and ``min_reward``);
+    - ``r1verify/<verifier>``: each verifier's effective score before weighting (0 when skipped: OpenRLHF averages
+      every key over all samples, so a missing value cannot be left out);
+    - ``r1verify/<verifier>/applied``, for verifiers that can be skipped (``domains`` or ``skip_without_reference``):
+      1 when the verifier judged the sample (not skipped, not failed). On mixed data the verifier's own rate is
+      ``mean(r1verify/<verifier>) / mean(r1verify/<verifier>/applied)``, e.g. the code pass rate;
+    - ``r1verify/passed``: 1 when the row passed the recipe (no verifier failed, its ``required`` verifiers, or
+      every judging one when none is required, passed, and ``min_reward`` is reached);
     - ``r1verify/timeout``: 1 when a verifier (or the whole call) ran out of time;
     - ``r1verify/error``: 1 when a verifier failed or timed out, the input could not be read, or the call failed
       (a missing reference counts: most verifiers answer ``error`` without one). The reward
@@ -51,8 +56,10 @@ class RewardMapper:
         self.recipe = recipe
         self.error_reward = float(error_reward)
         self.spec_names = tuple(spec.name for spec in recipe.specs)
+        self.routed = tuple(s.name for s in recipe.specs if s.domains is not None or s.skip_without_reference)
         self.keys = (
             *(LOG_PREFIX + name for name in self.spec_names),
+            *(f"{LOG_PREFIX}{name}/applied" for name in self.routed),
             LOG_PREFIX + "passed",
             LOG_PREFIX + "timeout",
             LOG_PREFIX + "error",
@@ -69,6 +76,9 @@ class RewardMapper:
 
     def from_result(self, result: Result) -> RewardInfo:
         logs = {LOG_PREFIX + name: float(result.scores.get(name) or 0.0) for name in self.spec_names}
+        for name in self.routed:
+            status = result.verdicts[name].status
+            logs[f"{LOG_PREFIX}{name}/applied"] = 0.0 if status is Status.SKIPPED or status.is_failure else 1.0
         failures = [(name, v) for name, v in result.verdicts.items() if v.status.is_failure]
         logs[LOG_PREFIX + "passed"] = 1.0 if result.passed else 0.0
         logs[LOG_PREFIX + "timeout"] = 1.0 if any(v.status is Status.TIMEOUT for _, v in failures) else 0.0

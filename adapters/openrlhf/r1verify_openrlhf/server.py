@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.requests import ClientDisconnect
 
+from r1verify.guard import RunStopped
 from r1verify.io import json_error_message
 from r1verify.ratelog import RateLimitedLog
 
@@ -36,6 +37,8 @@ CLIENT_CLOSED = 499
 log = logging.getLogger("r1verify.serve")
 bad_requests = RateLimitedLog(log)
 """4xx answers: one log line per status every few seconds, with the count of those left out."""
+stopped = RateLimitedLog(log)
+"""503 answers of a stopped run, likewise."""
 _SHAPE = 'send {"query": ["<prompt + response>", ...], "prompts": [...], "labels": [...]} (lists of equal length)'
 
 
@@ -171,6 +174,9 @@ def create_app(
             items = request_items(queries, prompts, labels, convert)
             infos = await service.arewards(items, timeout=request_timeout)
             payload = openrlhf_payload(infos, service.log_keys, tensors=False)
+        except RunStopped as exc:  # a setup failure every sample shares, or past --max-error-rate
+            stopped.warning("503", "answered 503 to %s: run stopped: %s", _peer(request), exc)
+            return answer(503, {"error": f"run stopped: {exc}"})
         except Exception as exc:  # noqa: BLE001 - a bug must cost one request, not the connection or the server
             log.exception("answered 500 to %s", _peer(request))
             return answer(500, {"error": f"internal error ({type(exc).__name__}: {exc}); see the server log"})

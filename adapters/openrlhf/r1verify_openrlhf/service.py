@@ -11,12 +11,17 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from r1verify import Engine, Recipe, Result, Sample
+from r1verify.engine import OnResult
+from r1verify.guard import RunGuard, RunStopped
+from r1verify.ratelog import RateLimitedLog
 
 from .batcher import BatcherStats, BatchOptions, MicroBatcher
 from .convert import ConvertOptions
 from .rewards import RewardInfo, RewardMapper
 
 logger = logging.getLogger("r1verify.openrlhf")
+_failures = RateLimitedLog(logger)
+"""Verifier errors and timeouts: one line per verifier every 10 s, with the count of those left out."""
 
 Item = Sample | BaseException
 """A sample to verify, or the reason its request item could not become one."""
@@ -34,7 +39,9 @@ class RewardService:
 
     Every input item gets a :class:`RewardInfo`: an item that is an exception (unreadable input), a failed
     engine call or an answer later than ``timeout`` becomes ``RewardMapper.failure`` (``error_reward``, with the
-    ``r1verify/error`` flag and ``error`` set).
+    ``r1verify/error`` flag and ``error`` set). Verifier failures are logged, at most one line per verifier every
+    10 s with a count. :class:`RunStopped` is raised instead when a setup failure every sample shares makes the
+    run pointless, or the error share passes ``max_error_rate`` (see :mod:`r1verify.guard`).
     """
 
     def __init__(
@@ -45,11 +52,13 @@ class RewardService:
         cache_size: int = 100_000,
         batching: BatchOptions | None = None,
         error_reward: float = 0.0,
+        max_error_rate: float | None = None,
     ) -> None:
         self.recipe = Recipe.load(recipe)
         self.mapper = RewardMapper(self.recipe, error_reward=error_reward)
         self.engine = Engine(self.recipe, workers=workers, cache_size=cache_size)
-        self.batcher = MicroBatcher(self.engine.verify, batching)
+        self.guard = RunGuard(max_error_rate)
+        self.batcher = MicroBatcher(self._verify, batching)
 
     @property
     def log_keys(self) -> tuple[str, ...]:
@@ -74,6 +83,8 @@ class RewardService:
         except FutureTimeout:
             future.cancel()
             return self._failed(items, f"no verdict within {timeout:g}s", timeout=True)
+        except RunStopped:
+            raise
         except Exception as exc:  # noqa: BLE001
             return self._failed(items, f"verification failed: {type(exc).__name__}: {exc}")
         return self._merge(items, positions, results)
@@ -88,6 +99,8 @@ class RewardService:
             results = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except TimeoutError:
             return self._failed(items, f"no verdict within {timeout:g}s", timeout=True)
+        except RunStopped:
+            raise
         except Exception as exc:  # noqa: BLE001
             return self._failed(items, f"verification failed: {type(exc).__name__}: {exc}")
         return self._merge(items, positions, results)
@@ -98,6 +111,25 @@ class RewardService:
         self.engine.close()
 
     # ------------------------------------------------------------------ internals
+    def _verify(self, samples: Sequence[Sample], on_result: OnResult | None = None) -> list[Result]:
+        """One engine batch, its failures logged (rate-limited) and checked by the guard.
+
+        ``on_result`` gets each result as soon as it is in, except results with a failed verdict: those wait for
+        the guard, so a request is never answered with the zeros of a run that must stop.
+        """
+
+        def early(index: int, result: Result) -> None:
+            if on_result is not None and not any(v.status.is_failure for v in result.verdicts.values()):
+                on_result(index, result)
+
+        results = self.engine.verify(samples, on_result=early)
+        for result in results:
+            for name, verdict in result.verdicts.items():
+                if verdict.status.is_failure:
+                    _failures.warning(name, "verifier %s: %s: %s", name, verdict.status.value, verdict.reason[:300])
+        self.guard.add(results)
+        return results
+
     def _merge(self, items: Sequence[Item], positions: list[int], results: list[Result]) -> list[RewardInfo]:
         out: list[RewardInfo | None] = [None] * len(items)
         for i, result in zip(positions, results, strict=True):
@@ -161,6 +193,7 @@ class ServiceClient:
         cache_size: int = 100_000,
         error_reward: float = 0.0,
         timeout: float = 150.0,
+        max_error_rate: float | None = None,
     ) -> None:
         self.recipe = Recipe.load(recipe)
         self.recipe.build()  # an unknown verifier or a bad option fails now, not at the first sample
@@ -172,6 +205,7 @@ class ServiceClient:
             "cache_size": cache_size,
             "batching": batching,
             "error_reward": error_reward,
+            "max_error_rate": max_error_rate,
         }
         self._service_key = (kind, self.recipe.to_toml(), repr(sorted(self._service_args.items())))
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from r1verify import Engine, Recipe, Result, Sample, Status, Verdict
 from r1verify.engine import default_workers
+from r1verify.guard import RunGuard
 
 logger = logging.getLogger("r1verify_trl")
 
@@ -66,10 +67,15 @@ def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 class SharedBatches:
     """Per-process state of one reward-function group: a lazily built engine and the batch memo."""
 
-    def __init__(self, recipe: Recipe, names: Sequence[str], workers: int | None) -> None:
+    def __init__(
+        self, recipe: Recipe, names: Sequence[str], workers: int | None, max_error_rate: float | None = None
+    ) -> None:
         self.recipe = recipe
         self.names = frozenset(names)
         self.workers = workers
+        self.guard = RunGuard(max_error_rate)
+        """Stops training (raises into the trainer) on a setup failure every sample shares, or past
+        ``max_error_rate``."""
         self.pid = os.getpid()
         self._engine: Engine | None = None
         self._lock = threading.Lock()
@@ -118,6 +124,7 @@ class SharedBatches:
                 on_computed(entry.results)
             finally:
                 entry.done.set()
+            self.guard.add(entry.results)  # RunStopped: the trainer stops here, loudly
         else:
             entry.done.wait()
         assert entry.results is not None
@@ -171,12 +178,14 @@ _registry: dict[str, SharedBatches] = {}
 _registry_lock = threading.Lock()
 
 
-def shared_batches(token: str, recipe: Recipe, names: Sequence[str], workers: int | None) -> SharedBatches:
+def shared_batches(
+    token: str, recipe: Recipe, names: Sequence[str], workers: int | None, max_error_rate: float | None = None
+) -> SharedBatches:
     """The group's state in this process (a forked child gets its own: engines do not survive a fork)."""
     with _registry_lock:
         state = _registry.get(token)
         if state is None or state.pid != os.getpid():
-            state = _registry[token] = SharedBatches(recipe, names, workers)
+            state = _registry[token] = SharedBatches(recipe, names, workers, max_error_rate)
         return state
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from r1verify import Recipe, Result, Sample, Status
+from r1verify.guard import RunGuard, RunStopped
 
 from .batch import close_shared, logger, shared_batches
-from .inputs import TRAINER_KWARGS, Columns, build_samples
+from .inputs import TRAINER_KWARGS, ColumnError, Columns, build_samples
 from .trainer_logs import log_batch
 
 OnError = float | None | Literal["recipe"]
@@ -31,6 +32,7 @@ class _Group:
     apply_weights: bool
     prefix: str
     workers: int | None
+    max_error_rate: float | None = None
 
     @property
     def names(self) -> list[str]:
@@ -41,7 +43,7 @@ class _Group:
         completions = kwargs.get("completions")
         if completions is None:
             raise TypeError("a reward function needs completions=[...] (TRL passes it as a keyword argument)")
-        shared = shared_batches(self.token, self.recipe, self.names, self.workers)
+        shared = shared_batches(self.token, self.recipe, self.names, self.workers, self.max_error_rate)
         log_extra, log_metric = kwargs.get("log_extra"), kwargs.get("log_metric")
         columns = {k: v for k, v in kwargs.items() if k not in TRAINER_KWARGS}
         prompts = kwargs.get("prompts")
@@ -55,7 +57,10 @@ class _Group:
 
         try:
             return shared.results(name, sources, build, on_computed)
-        except Exception as exc:  # noqa: BLE001 - a reward function must never raise into the trainer
+        except (ColumnError, RunStopped):
+            raise  # setup mistakes (a mapped column missing, a verifier that cannot judge anything): training on
+            # their zeros would teach nothing, so the trainer stops at the first batch with the fix in the message
+        except Exception as exc:  # noqa: BLE001 - any other failure must not raise into the trainer
             logger.warning("r1verify cannot read this batch: %s: %s", type(exc).__name__, exc)
             results = shared.failed(len(completions), f"cannot read this batch: {exc}")
             log_batch(results, [name], self.prefix, log_extra, log_metric)
@@ -150,6 +155,7 @@ def reward_funcs(
     apply_weights: bool = False,
     prefix: str = "",
     workers: int | None = None,
+    max_error_rate: float | None = None,
     **column_map: Any,
 ) -> RewardFuncs:
     """TRL reward functions for every verifier of ``recipe``, and their weights.
@@ -175,6 +181,10 @@ def reward_funcs(
     - ``prefix``: prepended to every name, to keep two recipes' functions apart in TRL's logs.
     - ``workers``: engine worker processes (default: ``R1VERIFY_WORKERS``, else the CPUs divided by
       ``LOCAL_WORLD_SIZE``).
+    - ``max_error_rate``: stop training (raise :class:`r1verify.guard.RunStopped`) when more than this share of
+      samples has an ``error``/``timeout`` verdict (checked from 50 samples on). Whatever it is, a setup failure
+      every sample shares (judge endpoint down, sandbox image not built) and a mapped column missing from the
+      dataset raise at the first batch, with the fix in the message.
     - ``reference=``, ``domain=``, ``meta=``: which dataset columns become the sample's reference (a column or
       a list tried in order; ``None``: no reference), domain (a column) and meta (columns; default: all others).
       By default the reference is the first of ``reference``, ``ground_truth``, ``answer``, ``solution``,
@@ -195,6 +205,7 @@ def reward_funcs(
         )
     if prefill_think is not False:
         _check_no_double_prefill(loaded)
+    RunGuard(max_error_rate)  # a share outside [0, 1] fails now
     group = _Group(
         token=uuid.uuid4().hex,
         recipe=loaded,
@@ -204,6 +215,7 @@ def reward_funcs(
         apply_weights=apply_weights,
         prefix=prefix,
         workers=workers,
+        max_error_rate=max_error_rate,
     )
     make: Callable[[_Group, str], RewardFunction] = AsyncRewardFunction if asynchronous else RewardFunction
     funcs = [make(group, name) for name in group.names]

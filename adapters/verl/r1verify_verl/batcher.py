@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from r1verify import Sample
+from r1verify.guard import RunStopped
 
 from .scoring import Scorer
 
@@ -89,7 +90,11 @@ class Batcher:
             scores = self.scorer.score([item for item, _ in batch])
             for (_, future), score in zip(batch, scores, strict=True):
                 future.set_result(score)
-        except BaseException as exc:  # noqa: BLE001 - Scorer.score does not raise; never leave a caller waiting
+        except RunStopped as exc:  # a setup failure or too many errors: every caller raises it into veRL
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+        except BaseException as exc:  # noqa: BLE001 - never leave a caller waiting
             for _, future in batch:
                 if not future.done():
                     future.set_result(self.scorer.failed(f"r1verify: {type(exc).__name__}: {exc}"))

@@ -3,25 +3,24 @@
 ``reward.custom_reward_function.path=pkg://r1verify_verl.functions`` with ``name=compute_score`` (veRL 0.9's
 reward loop and its ``naive``/``dapo`` managers) or ``name=compute_score_batch`` (veRL's legacy ``batch``
 manager). Options come from ``reward.custom_reward_function.reward_kwargs`` (veRL passes them as keyword
-arguments): ``recipe``, ``workers``, ``domains``, ``on_error``, ``timeout``.
+arguments): ``recipe``, ``workers``, ``domains``, ``on_error``, ``timeout``, ``max_error_rate``.
 
-Both never raise into veRL: a row that cannot be read, a recipe that cannot be built or an engine that failed
-gives ``score = on_error`` and an ``error`` field saying why.
+A row that cannot be read or an engine call that failed gives ``score = on_error`` and an ``error`` field saying
+why. Setup mistakes raise into veRL instead, with the fix in the message, so a run never trains on silent zeros:
+a recipe that cannot be built (first call), a verifier that fails every sample with a setup error (judge endpoint
+down, sandbox image missing), or an error share past ``reward_kwargs.max_error_rate`` (see ``r1verify.guard``).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from .batcher import Batcher
-from .routing import parse_domains, sample_from_verl
-from .scoring import Scorer, ScoreSettings, shared_scorer
-
-logger = logging.getLogger("r1verify_verl")
+from .routing import sample_from_verl
+from .scoring import Scorer, start_scorer
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds ``compute_score`` waits for its batch before answering ``on_error`` (the engine's own deadlines are
@@ -29,32 +28,6 @@ per verifier call and much shorter; this bounds everything else)."""
 
 _batchers: dict[int, Batcher] = {}
 _lock = threading.Lock()
-
-
-def settings_from_kwargs(kwargs: Mapping[str, Any]) -> ScoreSettings:
-    """The adapter's options among veRL's keyword arguments (veRL's own, e.g. ``reward_router_address``, are
-    ignored)."""
-    workers = kwargs.get("workers")
-    on_error = kwargs.get("on_error")
-    return ScoreSettings(
-        recipe=kwargs.get("recipe"),
-        workers=int(workers) if workers is not None else None,
-        domains=parse_domains(kwargs.get("domains")),
-        on_error=float(on_error) if on_error is not None else None,
-    )
-
-
-def _error_dict(message: str, on_error: Any = None) -> dict[str, Any]:
-    return {"score": float(on_error) if on_error is not None else 0.0, "acc": 0.0, "error": message}
-
-
-def _scorer(kwargs: Mapping[str, Any]) -> Scorer | dict[str, Any]:
-    try:
-        return shared_scorer(settings_from_kwargs(kwargs))
-    except Exception as exc:  # noqa: BLE001 - a bad recipe must not crash the trainer's reward worker
-        message = f"r1verify cannot start: {type(exc).__name__}: {exc}; fix the recipe in reward_kwargs.recipe"
-        logger.error(message)
-        return _error_dict(message, kwargs.get("on_error"))
 
 
 def _batcher(scorer: Scorer) -> Batcher:
@@ -74,9 +47,7 @@ def compute_score(
     one engine call. Routed to the recipe's domains by ``extra_info["domain"]``, the ``domains`` option, veRL's
     known data sources or ``extra_info["ability"]``.
     """
-    scorer = _scorer(kwargs)
-    if isinstance(scorer, dict):
-        return scorer
+    scorer = start_scorer(kwargs)
     try:
         item: Any = sample_from_verl(data_source, solution_str, ground_truth, extra_info, domains=scorer.settings.domains)
     except (TypeError, ValueError) as exc:
@@ -98,9 +69,7 @@ def compute_score_batch(
 ) -> list[dict[str, Any]]:
     """Score a batch in one engine call: the signature of veRL's ``batch`` reward manager."""
     n = len(solution_strs)
-    scorer = _scorer(kwargs)
-    if isinstance(scorer, dict):
-        return [dict(scorer) for _ in range(n)]
+    scorer = start_scorer(kwargs)
     items: list[Any] = []
     for i in range(n):
         try:

@@ -25,9 +25,9 @@ from verl.workers.reward_manager import register as register_legacy_manager
 from verl.workers.reward_manager.abstract import AbstractRewardManager
 
 from .batcher import Batcher, BatchOptions
-from .functions import DEFAULT_TIMEOUT, settings_from_kwargs
+from .functions import DEFAULT_TIMEOUT
 from .routing import sample_from_verl
-from .scoring import Scorer, shared_scorer
+from .scoring import Scorer, start_scorer
 
 NAME = "r1verify"
 
@@ -47,16 +47,6 @@ def _plain_mapping(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def _start(kwargs: Mapping[str, Any]) -> Scorer:
-    try:
-        scorer = shared_scorer(settings_from_kwargs(kwargs))
-        scorer.recipe.build()
-    except Exception as exc:
-        raise ValueError(
-            f"r1verify reward manager cannot start: {exc}. Set reward.reward_kwargs.recipe (or $R1VERIFY_RECIPE) "
-            "to an installed recipe name or a .toml file (`r1verify recipes` lists them)"
-        ) from exc
-    return scorer
 
 
 def _valid_lengths(data: DataProto) -> torch.Tensor:
@@ -120,7 +110,7 @@ class R1VerifyRewardManager(RewardManagerBase):
         super().__init__(config, tokenizer, compute_score)
         reward_cfg = config.get("reward") if hasattr(config, "get") else None
         options = {**_plain_mapping(reward_cfg.get("reward_kwargs") if reward_cfg is not None else None), **kwargs}
-        self.scorer = _start(options)
+        self.scorer = start_scorer(options)
         self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
         self.batcher = Batcher(self.scorer, BatchOptions(max_wait=float(options.get("max_wait", 0.005))))
 
@@ -157,7 +147,7 @@ class R1VerifyBatchRewardManager(AbstractRewardManager):
         self.tokenizer = tokenizer
         self.num_examine = num_examine
         self.reward_fn_key = reward_fn_key
-        self.scorer = _start(reward_kwargs)
+        self.scorer = start_scorer(reward_kwargs)
 
     def __call__(self, data: DataProto, return_dict: bool = False) -> torch.Tensor | dict[str, Any]:
         from_rm = self._extract_reward_from_rm_scores(data, return_dict)

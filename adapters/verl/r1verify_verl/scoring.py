@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from r1verify import Engine, Recipe, Result, Sample, Status
+from r1verify.guard import RunGuard
+
+from .routing import parse_domains
 
 logger = logging.getLogger("r1verify_verl")
 
@@ -50,6 +53,8 @@ class ScoreSettings:
     """``data_source -> domain`` routes on top of veRL's known data sources."""
     on_error: float | None = None
     """Score of a sample that could not be verified at all (default: the recipe's ``on_error``)."""
+    max_error_rate: float | None = None
+    """Stop training (raise :class:`RunStopped`) past this share of samples with an error/timeout verdict."""
 
 
 class Scorer:
@@ -60,6 +65,7 @@ class Scorer:
         self.recipe = Recipe.load(recipe_ref(settings.recipe))
         self.names = [spec.name for spec in self.recipe.specs]
         self.on_error = self.recipe.on_error if settings.on_error is None else float(settings.on_error)
+        self.guard = RunGuard(settings.max_error_rate)
         self._engine: Engine | None = None
         self._pid = os.getpid()
         self._lock = threading.Lock()
@@ -78,13 +84,14 @@ class Scorer:
             engine.close()
 
     def score(self, items: Sequence[Sample | Exception]) -> list[dict[str, Any]]:
-        """One score dict per item, in order, from one engine call; never raises.
+        """One score dict per item, in order, from one engine call.
 
-        An item that is an exception (a row that could not be read) gets ``on_error`` and its message.
+        An item that is an exception (a row that could not be read) gets ``on_error`` and its message. Raises only
+        :class:`RunStopped`: a setup failure every sample shares, or an error share past ``max_error_rate``.
         """
         samples = [item for item in items if isinstance(item, Sample)]
         try:
-            results = iter(self.engine().verify(samples)) if samples else iter(())
+            results = self.engine().verify(samples) if samples else []
         except Exception as exc:  # noqa: BLE001 - a reward function must never raise into the trainer
             logger.warning(
                 "r1verify could not verify %d samples: %s: %s; the next call starts a new engine",
@@ -95,10 +102,12 @@ class Scorer:
             self.close()
             message = f"r1verify: {type(exc).__name__}: {exc}"
             return [self.failed(message) for _ in items]
+        self.guard.add(results)  # RunStopped reaches veRL: the run stops with the reason
+        ordered = iter(results)
         return [
             self.failed(f"bad input: {type(item).__name__}: {item}")
             if isinstance(item, Exception)
-            else self.from_result(next(results))
+            else self.from_result(next(ordered))
             for item in items
         ]
 
@@ -131,7 +140,8 @@ _scorers_lock = threading.Lock()
 
 
 def _key(settings: ScoreSettings) -> Any:
-    return (str(settings.recipe), settings.workers, tuple(sorted(settings.domains.items())), settings.on_error)
+    domains = tuple(sorted(settings.domains.items()))
+    return (str(settings.recipe), settings.workers, domains, settings.on_error, settings.max_error_rate)
 
 
 _by_key: dict[Any, Scorer] = {}
@@ -145,6 +155,35 @@ def shared_scorer(settings: ScoreSettings) -> Scorer:
         if scorer is None:
             scorer = _by_key[key] = Scorer(settings)
         return scorer
+
+
+def start_scorer(kwargs: Mapping[str, Any]) -> Scorer:
+    """The shared scorer for veRL's ``reward_kwargs``, its recipe built now: a misspelled recipe or a bad option
+    raises here (veRL stops with the fix) instead of scoring every sample 0."""
+    try:
+        scorer = shared_scorer(settings_from_kwargs(kwargs))
+        scorer.recipe.build()
+    except Exception as exc:
+        raise ValueError(
+            f"r1verify cannot start: {exc}. Set reward.reward_kwargs.recipe (or $R1VERIFY_RECIPE) to an installed "
+            "recipe name or a .toml file (`r1verify recipes list` shows them)"
+        ) from exc
+    return scorer
+
+
+def settings_from_kwargs(kwargs: Mapping[str, Any]) -> ScoreSettings:
+    """The adapter's options among veRL's keyword arguments (veRL's own, e.g. ``reward_router_address``, are
+    ignored)."""
+    workers = kwargs.get("workers")
+    on_error = kwargs.get("on_error")
+    max_error_rate = kwargs.get("max_error_rate")
+    return ScoreSettings(
+        recipe=kwargs.get("recipe"),
+        workers=int(workers) if workers is not None else None,
+        domains=parse_domains(kwargs.get("domains")),
+        on_error=float(on_error) if on_error is not None else None,
+        max_error_rate=float(max_error_rate) if max_error_rate is not None else None,
+    )
 
 
 def close_all() -> None:

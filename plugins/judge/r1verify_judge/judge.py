@@ -99,8 +99,8 @@ class LLMJudge(JudgeBase):
     async def _ask(self, client: ChatClient, messages: list[dict[str, Any]], params: SamplingParams) -> Verdict:
         try:
             reply = await client.chat(messages, params)
-        except EndpointError as exc:
-            return Verdict.error(f"judge endpoint: {exc}")
+        except EndpointError as exc:  # down, unknown model, bad key: every sample shares it until it is fixed
+            return Verdict.setup_error(f"judge endpoint: {exc}")
         if not reply.choices:
             return Verdict.error("the judge endpoint replied with no choices")
         choice = reply.choices[0]

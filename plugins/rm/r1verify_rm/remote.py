@@ -66,7 +66,7 @@ class RemoteRewardModel(RewardVerifier):
                     rewards = fetch_rewards(client, payload, self.options)
                 except RemoteError as exc:
                     for i in chunk:
-                        verdicts[i] = Verdict.error(f"reward server: {exc}")
+                        verdicts[i] = Verdict.setup_error(f"reward server: {exc}")
                     continue
                 for i, raw in zip(chunk, rewards, strict=True):
                     verdicts[i] = to_verdict(raw, self.options)
