@@ -19,6 +19,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Self
 
+from . import direct_io as fifo
 from .backends import DockerBackend, LocalBackend, make_backend
 from .config import SandboxConfig
 from .errors import SandboxError
@@ -53,6 +54,7 @@ class SessionPool:
         warm: int = 4,
         max_sessions: int = 64,
         open_timeout: float = 120.0,
+        direct_io: bool | None = None,
         **overrides: Any,
     ) -> None:
         if config is None:
@@ -63,6 +65,10 @@ class SessionPool:
             raise ValueError("max_sessions must be >= 1 and 0 <= warm <= max_sessions")
         self.config, self.warm, self.max_sessions, self.open_timeout = config, warm, max_sessions, open_timeout
         self.backend: DockerBackend | LocalBackend = make_backend(config)
+        self.direct_io = isinstance(self.backend, DockerBackend) and (
+            direct_io if direct_io is not None else fifo.available()
+        )
+        """Docker runners speak over FIFOs (:mod:`.direct_io`) instead of the relayed ``docker run -i`` stdio."""
         self._cond = threading.Condition()
         self._idle: list[RunnerProcess] = []
         self._live: set[RunnerProcess] = set()
@@ -260,14 +266,8 @@ class SessionPool:
             self._starting += 1
         runner = None
         try:
-            runner = self.backend.spawn()
-            with self._cond:
-                self._live.add(runner)
-            runner.wait_ready(self.config.start_timeout)
-            runner.request({"session": "prepare"}, 30.0)
+            runner = self._start_runner()
         except (OSError, RunnerFailure, SandboxError) as exc:
-            if runner is not None:
-                self._remove(runner, "")
             return exc if isinstance(exc, SandboxError) else SandboxError(str(exc))
         finally:
             with self._cond:
@@ -281,6 +281,29 @@ class SessionPool:
             self._idle.append(runner)
             self._cond.notify_all()
         return None
+
+    def _start_runner(self) -> RunnerProcess:
+        """Spawn a runner and start its first interpreter; direct I/O falls back to stdio if it cannot start."""
+        try:
+            return self._start_one(direct=self.direct_io)
+        except (OSError, RunnerFailure, SandboxError) as exc:
+            if not self.direct_io:
+                raise
+            log.warning("sandbox sessions: direct FIFO I/O failed (%s); using docker's stdio from now on", exc)
+            self.direct_io = False
+            return self._start_one(direct=False)
+
+    def _start_one(self, direct: bool) -> RunnerProcess:
+        runner = fifo.spawn(self.backend) if direct else self.backend.spawn()  # type: ignore[arg-type]
+        with self._cond:
+            self._live.add(runner)
+        try:
+            runner.wait_ready(self.config.start_timeout)
+            runner.request({"session": "prepare"}, 30.0)
+        except (OSError, RunnerFailure) as exc:
+            self._remove(runner, "")
+            raise RunnerFailure(str(exc)) from None
+        return runner
 
     def _remove(self, runner: RunnerProcess, why: str) -> None:
         with self._cond:

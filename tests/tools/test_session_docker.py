@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import glob
+import os
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -51,7 +54,9 @@ def pool(sandbox_image):
 
 
 def _hostile_turns(pool: SessionPool, case: Hostile) -> tuple:
-    with pool.open_session(LIMITS) as session:
+    # the program's own deadline: generous for those that end by themselves (the machine may be busy)
+    limits = SessionLimits(timeout=case.limits.timeout, memory_mb=256, max_output=1 << 20, max_procs=32)
+    with pool.open_session(limits) as session:
         setup = session.run("import os, sys\nsecret = 'S3CRET-' + str(os.getpid())\nsecret")
         attack = session.run(case.source)
         after = session.run("secret")
@@ -120,8 +125,10 @@ def test_a_session_cannot_read_or_kill_another_sessions_state(pool):
         attacker.close()
 
 
-def test_a_reused_runner_keeps_nothing_of_the_previous_session(sandbox_image):
-    with SessionPool(backend="docker", warm=1, max_sessions=1) as pool:
+@pytest.mark.parametrize("direct_io", [True, False], ids=["fifo", "stdio"])
+def test_a_reused_runner_keeps_nothing_of_the_previous_session(sandbox_image, direct_io):
+    with SessionPool(backend="docker", warm=1, max_sessions=1, direct_io=direct_io) as pool:
+        assert pool.direct_io is direct_io
         with pool.open_session(LIMITS) as first:
             first.run(
                 "import subprocess, os\nsecret = 'PREVIOUS'\nopen('/tmp/prev', 'w').write(secret)\n"
@@ -145,3 +152,24 @@ def test_forged_answers_only_confuse_their_own_session(pool):
         later = forger.run("1")
         assert later.status is CallStatus.CRASHED and "protocol" in later.ended
     assert pool.open_session(LIMITS).run("1 + 1").value == "2"
+
+
+def test_the_fifos_are_gone_once_the_runner_has_them(pool):
+    assert pool.direct_io
+    with pool.open_session(LIMITS) as session:
+        probe = session.run("import os\n(os.listdir('/r1v-io'), sorted(os.listdir('/proc/1')) and "
+                            "os.access('/proc/1/fd', os.R_OK))")
+        assert probe.value == "([], False)", probe
+    assert glob.glob(os.path.join(tempfile.gettempdir(), "r1verify-io-*")) == []  # removed on the host too
+
+
+def test_a_failing_fifo_start_falls_back_to_stdio(sandbox_image, monkeypatch):
+    from r1verify_sandbox import direct_io
+
+    def broken(_backend):
+        raise OSError("no FIFOs here")
+
+    monkeypatch.setattr(direct_io, "spawn", broken)
+    with SessionPool(backend="docker", warm=1, max_sessions=1, direct_io=True) as pool:
+        assert not pool.direct_io
+        assert pool.open_session(LIMITS).run("6 * 7").value == "42"

@@ -1,7 +1,8 @@
 """The r1verify sandbox runner: runs untrusted programs on request, each in a fresh child process.
 
 It runs as PID 1 of a locked-down container (or, for the local backend, as a plain process on the host) and
-speaks a framed protocol on its stdin/stdout: every message is a 4-byte big-endian length followed by UTF-8
+speaks a framed protocol on its stdin/stdout (or, with ``--io DIR``, on the FIFOs ``DIR/in`` and ``DIR/out``: the
+session pool's direct pipes, see ``r1verify_sandbox.direct_io``): every message is a 4-byte big-endian length followed by UTF-8
 JSON. On start it writes ``{"ready": true, ...}``; then, for each job it reads, it writes one result.
 
 A job::
@@ -44,6 +45,8 @@ The modules, one concept each (``../runner.py`` is the script that starts it):
 - :mod:`.results`: a finished run's status (the classification) and the result of a run that never started;
 - :mod:`.workdir`: the work directory: writing the job's files, copying, removing, scrubbing;
 - :mod:`.jobs`: one job: compile once, then one run per input;
+- :mod:`.session`: jobs with a ``"session"`` key: one persistent interpreter (:mod:`.repl`, a fresh process)
+  per session, per-call deadlines and output caps, everything killed and scrubbed at close;
 - :mod:`.main`: the command line and the job loop.
 
 Standard library only: it runs on whatever python3 the image has (3.9 or newer). The modules import one another
