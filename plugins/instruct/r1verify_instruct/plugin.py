@@ -3,8 +3,11 @@
 from r1verify import hookimpl
 
 from .ifeval import IFEval
+from .json_schema import JSONSchema
+from .tool_call import ToolCall
 
 
 @hookimpl
 def register_verifiers(register):
-    register(IFEval)
+    for cls in (IFEval, JSONSchema, ToolCall):
+        register(cls)
