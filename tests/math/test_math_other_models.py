@@ -252,3 +252,55 @@ def test_percent_either_reads_a_percentage_as_its_hundredth_too():
         assert plain(final, reference, percent="either").status is Status.WRONG, (final, reference)
     with pytest.raises(ValueError, match="percent"):
         MathVerifier(percent="fraction")
+
+
+# --------------------------------------------------------------------------- plain text, prose references, CJK
+def test_plain_text_math_is_read_as_math():
+    assert plain("So the answer is \\boxed{-1 + sqrt(3)}.", "-1+\\sqrt3").status is Status.CORRECT
+    assert plain("So the answer is \\boxed{2**(1/4)}.", "\\sqrt[4]{2}").status is Status.CORRECT
+    assert plain("The answer is sqrt(2)/2", "\\frac{\\sqrt2}{2}").status is Status.CORRECT
+    assert plain("So the answer is \\boxed{-1 + sqrt(2)}.", "-1+\\sqrt3").status is Status.WRONG
+    assert plain("So the answer is \\boxed{2**(1/3)}.", "\\sqrt[4]{2}").status is Status.WRONG
+    assert plain("So the answer is \\boxed{sqrt(3}.", "\\sqrt3").status is not Status.CORRECT
+    # markdown bold is not Python's power: "m + n = 25 + 169 = **194**" (gemma-2-27b-it on AMC23)
+    assert lenient("**4. Find m + n:**\n\nm + n = 25 + 169 = **194**", "194").status is Status.CORRECT
+
+
+def test_a_reference_written_as_a_sentence_is_its_value():
+    assert plain("\\boxed{\\frac{2}{3}}", "answer is 0.6666667").status is Status.CORRECT
+    assert plain("\\boxed{0.6666667}", "The answer is 0.6666667").status is Status.CORRECT
+    assert plain("\\boxed{\\frac{2}{5}}", "answer is 0.6666667").status is Status.WRONG
+
+
+def test_chinese_measure_words_after_the_value():
+    assert lenient("因此，Haley一共有 **858颗**。", "858").status is Status.CORRECT
+    assert lenient("所以一共有858颗。", "858").status is Status.CORRECT
+    assert plain("\\boxed{858个}", "858颗").status is Status.CORRECT  # classifiers count the same things
+    assert plain("\\boxed{5米}", "5 \\text{ cm}").status is Status.WRONG  # units must agree
+    assert plain("\\boxed{858颗}", "859").status is Status.WRONG
+    for hedged in ("所以大约有858颗。", "所以可能有858颗。", "所以至少有858颗。", "所以有858颗或859颗。"):
+        assert lenient(hedged, "858").status is Status.WRONG, hedged
+    assert plain("\\boxed{858不是}", "858").status is Status.WRONG
+
+
+@pytest.mark.parametrize(
+    "completion",
+    [
+        "The answer is for sure D, it can't be A or B",
+        "The answer: D, it doesn't make sense for it to be A or B",
+        "After checking each option, the answer is D. It is not A or B.",
+    ],
+)
+def test_a_choice_that_rules_the_others_out_is_one_choice(completion):
+    assert plain(completion, "D").status is Status.CORRECT
+    assert plain(completion, "A").status is Status.WRONG
+
+
+def test_choice_sentences_that_still_name_two_letters():
+    any_line = {"fallbacks": ["answer_is", "gsm8k", "last_math", "last_line"]}
+    assert plain("D. it can't be A or B", "D", **any_line).status is Status.CORRECT
+    assert plain("B。不是 A", "B", **any_line).status is Status.CORRECT
+    for completion in ("The answer is C, A.", "The answer is C, it can't be A or C", "The answer is D, or A"):
+        assert plain(completion, "C").status is Status.WRONG
+        assert plain(completion, "A").status is Status.WRONG
+    assert plain("\\boxed{C, not A}", "C").status is Status.WRONG  # a box is the answer itself

@@ -26,6 +26,7 @@ from r1verify.templates import get_template
 
 from .multipart import select
 from .options import UNBOXED, MathOptions
+from .plaintext import chosen_letter
 from .statements import stated_values
 from .truncation import final_turn, stops_mid_sentence
 from .unboxed import find as find_unboxed
@@ -36,6 +37,7 @@ MAX_ANSWERS = 16
 _BLANK = re.compile(r"\\[hv]?phantom\s*\{[^{}]*\}|(?<!\\)\\[,;:! ]|\\q?quad(?![A-Za-z])|\s+")
 _ANSWER_IS = re.compile(
     r"(?:\b(?:(?:the|my|our)\s+)?(?:(?:correct|final|right)\s+)?answer\s+is\b|\bfinal\s+answer\s*[*_]*\s*[:：]"
+    r"|\b(?:the|my|our)\s+answer\s*[:：]"
     r"|^[ \t>*#_]*answer\s*[*_]*\s*[:：]|^[ \t]*A\s*:)[ \t*_:]*(?P<answer>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -96,7 +98,7 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
         for name in options.fallbacks:
             if name in UNBOXED:
                 continue
-            found = [a for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
+            found = [chosen_letter(a) for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
             if found:
                 source = name
                 break

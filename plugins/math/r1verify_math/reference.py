@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Iterable
 from typing import Any
 
 from .answer import Answer
 from .latex import boxed_contents
 
+_PROSE = re.compile(r"^(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\b|:)\s*", re.IGNORECASE)
+"""A reference written as a sentence: its value follows "(the) answer is"."""
 FORMS = "an answer string or number, a MATH solution with \\boxed{}, a GSM8K rationale ending in '#### N', or a list of those"
 
 
@@ -51,7 +54,7 @@ def _answers(value: Any) -> tuple[str, ...]:
         return (str(int(value)) if value.is_integer() else repr(value),)
     if isinstance(value, int):
         return (str(value),)
-    text = value.strip()
+    text = _PROSE.sub("", value.strip())  # "answer is 0.6666667"
     if "####" in text:
         answer = text.rpartition("####")[2]
     else:

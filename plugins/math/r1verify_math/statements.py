@@ -48,6 +48,7 @@ _LINKS = frozenset(
 _AFTER_CUES = frozenset(["possible", "possibly", "maybe", "perhaps", "might", "could", "alternatively", "instead"])
 """Cues that may follow the value instead ("3 *is also* possible")."""
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_LETTERS_ONLY = re.compile(r"\(?[A-J]\)?(?:\s*(?:,|or|and|nor)\s*\(?[A-J]\)?)*")
 _SPAN = 200
 """How much of a sentence's start is read (keeps the scan linear)."""
 _REACH = 8
@@ -79,16 +80,19 @@ def _corrections(text: str) -> list[str]:
 
 
 def _correction(words: list[str]) -> str | None:
-    cued = False
+    cued = negated = False
     for i, word in enumerate(words):
         rest = " ".join(words[i:])
         bare = word.strip(_PUNCTUATION).casefold().replace("’", "'")
         if _VALUE_START.match(rest.lstrip("(")) and any(ch.isalnum() for ch in word):
+            if negated and _LETTERS_ONLY.fullmatch(rest.strip(" .,;:!?*()")):
+                return None  # "It is not A or B": ruling choices out states none of them
             if cued:
                 return rest.strip(" .,;:!?*()")
             after = [w.strip(_PUNCTUATION).casefold() for w in words[i + 1 :]]
             linked = [w for w in after if w not in _LINKS]
             return word.strip(" .,;:!?*()") if linked and linked[0] in _AFTER_CUES else None
+        negated = negated or bare in ("not", "isn't", "can't", "cannot", "no")
         if bare in _CUES:
             cued = True
         elif bare and bare not in _LINKS:

@@ -16,6 +16,7 @@ from typing import Any
 from .answer import Answer
 from .latex import relation_sides
 from .numeric import is_number, numbers, same_number
+from .plaintext import to_latex
 
 _DELIMITED = re.compile(r"\$|\\\(|\\\[")
 _DECIMALS = re.compile(r"\.(\d+)\s*$")
@@ -114,7 +115,7 @@ def _parse_input(answer: Answer) -> str:
     boxed, so that math-verify reads all of it; plain prose as is, so that "42 apples" reads as 42."""
     if answer.scaled:
         return answer.norm  # "4 million": the number it scales to
-    raw = answer.raw
+    raw = to_latex(answer.raw)  # -1 + sqrt(3), 2**(1/4)
     if _DELIMITED.search(raw):
         return raw
     if answer.kind == "latex" or _LATEX_MARKERS.search(raw) or answer.multi_valued:

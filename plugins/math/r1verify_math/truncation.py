@@ -27,9 +27,10 @@ _RULE_LINES = re.compile(r"(?:\n[ \t]*[-*_=~]{3,}[ \t]*)+$")
 _TRAILING_EMPHASIS = " \t\n*_"
 _OPEN_END = re.compile(
     r"(?:[:,;=+\-−(\[{^_&]|(?<![A-Za-z])(?:the|a|an|of|to|is|are|was|were|and|or|with|for|that|which|by|"
-    r"in|on|as|be|so|then|than|from|at|into|its|their|our|this|these|let|we|get|gives?|becomes?|equals?)\b)$",
-    re.IGNORECASE,
+    r"in|on|as|be|so|then|than|from|at|into|its|their|our|this|these|let|we|get|gives?|becomes?|equals?)\b)$"
 )
+"""How a cut-off text ends: punctuation that continues, or a lower-case word that cannot end a sentence (a
+capital "A" ends "… it can't be A")."""
 _BRACES = re.compile(r"\\.|[{}]", re.DOTALL)
 _COMMAND = re.compile(r"\\[A-Za-z]{2,}")
 _REACH = 4000

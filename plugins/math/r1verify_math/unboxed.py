@@ -31,23 +31,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .latex import relation_sides
+from .units import CJK_MEASURE
 
 _MATH = re.compile(r"\\\$|\$\$|\$|\\\[|\\\]|\\\(|\\\)")
 _CLOSER = {"$$": "$$", "$": "$", "\\[": "\\]", "\\(": "\\)"}
 _DISPLAY = ("$$", "\\[")
 _BOLD = re.compile(r"\*\*(?P<body>[^*\n]+?)\*\*|__(?P<body2>[^_\n]+?)__")
 _HAS_VALUE = re.compile(r"\d|\\(?:frac|dfrac|sqrt|pi|infty)(?![A-Za-z])")
-_TRAILER = " \t\n.,;:!*_)("
+_TRAILER = " \t\n.,;:!*_)(。，；：！）（"
 _HEDGE = re.compile(
     r"(?<![\\A-Za-z])(?:maybe|perhaps|possibly|probably|likely|unlikely|either|or|nor|xor|else|"
     r"otherwise|alternatively|unless|except|not|no|never|wrong|incorrect|approx|approximately|"
     r"roughly|nearly|almost|guess|unsure|uncertain|doubtful|hmm+|wait|[a-z]+n['’]t)(?![A-Za-z])"
     r"|(?<![A-Za-z])(?:ish)(?![A-Za-z])"
     r"|\\(?:approx|lor|vee|neq|ne|sim|geq?|leq?|gt|lt|geqslant|leqslant|dots|ldots|cdots|pm|mp)(?![A-Za-z])"
-    r"|[≈∨≠?≥≤<>±…]|\.\.\.|(?<![{\w])~(?=\s*\d)|(?<=\d)\s*\+(?!\s*[\d\\(])",
+    r"|[≈∨≠?≥≤<>±…？]|\.\.\.|(?<![{\w])~(?=\s*\d)|(?<=\d)\s*\+(?!\s*[\d\\(])"
+    r"|大约|大概|约|可能|或者|或|也许|左右|不是|不|多于|少于|至少|至多|超过|以上|以下|差不多|将近|接近|估计",
     re.IGNORECASE,
 )
-"""Hedging, negating and approximating words and marks: anywhere in the last segment they make it a hedge."""
+"""Hedging, negating and approximating words and marks (and their Chinese counterparts): anywhere in the last
+segment they make it a hedge."""
 _QUALIFIER = re.compile(
     r"(?<![\\A-Za-z])(?:could|might|may|instead|about|around)(?![A-Za-z])"
     r"|(?<![A-Za-z])(?:at\s+(?:least|most)|more|less|fewer|greater|smaller|over|under|exceeds?|above|below|"
@@ -63,7 +66,8 @@ _VERB = re.compile(r"(?<![A-Za-z])(?:is|are|was|were|equals|equal\s+to|becomes|c
 _VALUE_START = re.compile(r"[-+−]?\s*(?:\.?\d|\$|\\\(|\\\[|\\(?:frac|dfrac|tfrac|sqrt|pi|infty)(?![A-Za-z]))")
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:\s*\\?%)?")
 _UNIT_TAIL = re.compile(
-    r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~))*\s*"
+    r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}|[A-Za-z]+(?:\s*/\s*[A-Za-z]+)?|\^\s*\{?\d\}?|~"
+    rf"|{CJK_MEASURE}))*\s*[。]?"
 )
 _VALUE_FIRST = re.compile(
     r"^\W*(?:[^,.;:\n]{0,60},\s*)?(?:(?:so|thus|hence|therefore|and)\W+)?(?P<value>[-+−]?\s*(?:\.?\d|\$|\\\(|\\(?:frac|dfrac|sqrt)(?![A-Za-z]))"

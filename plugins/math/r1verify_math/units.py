@@ -136,9 +136,31 @@ class Tail:
     unit: Unit | None
 
 
+_CJK_CLASSIFIERS = (
+    "个 颗 粒 只 头 匹 条 张 本 块 件 次 辆 棵 朵 支 瓶 杯 箱 袋 页 名 位 人 台 道 题 种 套 双 盒 包 份 组 根 层 间 座 所 "
+    "把 枚 部 首 篇 段 行 户"
+).split()
+"""Chinese classifiers: ``858颗`` and ``858个`` both count 858 things (no unit to agree on)."""
+_CJK_UNITS = {
+    **dict.fromkeys("天 日".split(), "day"), "年": "year", "月": "month", "岁": "year", "周": "week", "米": "m",
+    "厘米": "cm", "毫米": "mm", "千米": "km", "公里": "km", "克": "g", "千克": "kg", "公斤": "kg", "斤": "jin",
+    "两": "liang", "吨": "t", "秒": "s", "分钟": "min", "小时": "h", "元": "yuan", "角": "jiao", "升": "l",
+    "毫升": "ml", "平方米": "m^2", "立方米": "m^3", "平方厘米": "cm^2", "立方厘米": "cm^3", "度": "deg",
+}
+"""Chinese units, as the canonical names of :data:`_NAMES` where there is one."""
+CJK_MEASURE = "|".join(sorted([*_CJK_CLASSIFIERS, *_CJK_UNITS], key=len, reverse=True))
+"""Chinese measure words (classifiers and units) that may follow a number."""
+_CJK_TAIL = re.compile(rf"(?<=[\d}}])\s*({CJK_MEASURE})\s*[。.]?\s*$")
+
+
 def split_tail(text: str) -> tuple[str, Tail | None]:
     """``text`` without the units and multiplier words that end it, and what they were; ``(text, None)`` when
-    it does not end in a value followed by nothing but units and multipliers."""
+    it does not end in a value followed by nothing but units and multipliers. A Chinese measure word after the
+    value (``858颗``) is its unit."""
+    if (m := _CJK_TAIL.search(text)) is not None:
+        name = _CJK_UNITS.get(m.group(1))
+        unit = (((name[:-2], int(name[-1])) if "^" in name else (name, 1)),) if name else None
+        return text[: m.start()].rstrip(), Tail(1, unit)
     tokens = list(_TOKEN.finditer(text))
     start = len(tokens)
     while start > 0 and _tail_token(tokens[start - 1]):
