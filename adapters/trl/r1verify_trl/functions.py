@@ -17,7 +17,7 @@ from .batch import close_shared, logger, shared_batches
 from .inputs import TRAINER_KWARGS, ColumnError, Columns, build_samples
 from .trainer_logs import log_batch
 
-OnError = float | None | Literal["recipe"]
+OnError = float | None | Literal["recipe", "mask"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,9 @@ class RewardFunction:
             score: float | None
             if verdict.status is Status.SKIPPED:
                 score = None
-            elif verdict.status.is_failure and on_error != "recipe":
+            elif on_error == "mask" and any(v.status.is_failure for v in result.verdicts.values()):
+                score = None  # every function of the recipe says None for this row: TRL gives it no advantage
+            elif verdict.status.is_failure and on_error not in ("recipe", "mask"):
                 score = on_error  # type: ignore[assignment]
             else:
                 score = result.scores[self.verifier]
@@ -168,8 +170,11 @@ def reward_funcs(
 
     - ``recipe``: a registered recipe name, a path to a TOML recipe, or a :class:`r1verify.Recipe`.
     - ``on_error``: the score of a verifier that failed or timed out: ``"recipe"`` (the recipe's ``on_error``,
-      default 0.0), a number, or ``None`` (TRL then leaves it out of the sum; a row where every function gives
-      ``None`` gets no advantage). Failures are counted in the ``r1verify/NAME/errors|timeouts`` metrics.
+      default 0.0), a number, ``None`` (TRL then leaves it out of the sum; a row where every function gives
+      ``None`` gets no advantage), or ``"mask"``: a row where any verifier failed gets ``None`` from every
+      function, so TRL (1.16+) leaves it out of its group's baseline and gives it advantage 0 (TRL logs one
+      warning per batch that has such rows). Failures are counted in the ``r1verify/NAME/errors|timeouts``
+      metrics.
     - ``prefill_think``: ``True`` when the chat template writes the opening ``<think>`` (Qwen3, R1-distill):
       ``"<think>\\n"`` goes in front of every completion before verification (taken off the end of a prompt
       that shows it, so it never counts twice); a string is that prefill text. ``False`` (default) passes
@@ -196,9 +201,11 @@ def reward_funcs(
     loaded = Recipe.load(recipe)
     loaded.build()  # unknown verifiers and bad options fail now, not hours into training
     if not (
-        on_error is None or on_error == "recipe" or (isinstance(on_error, (int, float)) and math.isfinite(on_error))
+        on_error is None
+        or on_error in ("recipe", "mask")
+        or (isinstance(on_error, (int, float)) and math.isfinite(on_error))
     ):
-        raise ValueError(f"on_error must be a finite number, None or 'recipe', got {on_error!r}")
+        raise ValueError(f"on_error must be a finite number, None, 'recipe' or 'mask', got {on_error!r}")
     if not isinstance(prefill_think, (bool, str)) or prefill_think == "":
         raise TypeError(
             f"prefill_think must be True, False or the prefill text (e.g. '<think>\\n'), got {prefill_think!r}"

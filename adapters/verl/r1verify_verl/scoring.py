@@ -32,6 +32,8 @@ logger = logging.getLogger("r1verify_verl")
 DEFAULT_RECIPE = "reasoning-rl"
 RECIPE_ENV = "R1VERIFY_RECIPE"
 _FAILED = (Status.ERROR, Status.TIMEOUT)
+RESERVED_KEYS = frozenset({"score", "acc", "error"})
+"""Keys of the score dict that are not verifiers' (a verifier adds ``NAME`` and ``NAME_status``)."""
 
 
 def recipe_ref(recipe: Recipe | str | Path | None) -> Recipe | str | Path:
@@ -64,6 +66,12 @@ class Scorer:
         self.settings = settings
         self.recipe = Recipe.load(recipe_ref(settings.recipe))
         self.names = [spec.name for spec in self.recipe.specs]
+        clash = sorted(set(self.names) & RESERVED_KEYS)
+        if clash:
+            raise ValueError(
+                f"recipe {self.recipe.name!r}: verifier instance name(s) {', '.join(clash)} are keys of veRL's score "
+                f"dict ({', '.join(sorted(RESERVED_KEYS))}) and would overwrite them; rename the [verifiers.NAME] table"
+            )
         self.on_error = self.recipe.on_error if settings.on_error is None else float(settings.on_error)
         self.guard = RunGuard(settings.max_error_rate)
         self._engine: Engine | None = None
