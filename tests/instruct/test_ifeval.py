@@ -91,7 +91,7 @@ def test_templates_say_where_the_answer_is():
         (["length_constraints:number_words"], [{"relation": "sort of", "num_words": 3}], "sort of"),
         (["keywords:letter_frequency"], [{"letter": "#", "let_frequency": 2, "let_relation": "at least"}], "'#'"),
         ([], [], "no instruction ids"),
-        ("keywords:existence", [{}], "no instruction ids"),
+        ("keywords:existence", [{}], "must be a list of instruction ids"),
     ],
 )
 def test_rows_that_cannot_be_checked_are_errors_naming_the_problem(ids, kwargs, needle):
@@ -148,3 +148,11 @@ def test_through_the_engine_with_a_deadline(ifbench_rows):
     assert all(s in (Status.CORRECT, Status.PARTIAL, Status.WRONG) for s in statuses[:-1])
     direct = IFEval(mode="loose")
     assert [r.verdicts["ifeval"].score for r in results[:-1]] == [direct.verify(s).score for s in samples[:-1]]
+
+
+def test_rows_without_instructions_can_be_skipped():
+    plain = Sample("<think>x</think> hello")
+    assert IFEval().verify(plain).status is Status.ERROR
+    assert IFEval(no_instructions="skip").verify(plain).status is Status.SKIPPED
+    empty = Sample("<think>x</think> hello", meta={"instruction_id_list": [], "kwargs": []})
+    assert IFEval(no_instructions="skip").verify(empty).status is Status.SKIPPED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName
@@ -28,6 +28,9 @@ class IFEvalOptions:
     """Column (``meta`` field) with the instruction ids; also read from a reference object."""
     kwargs_key: str = "kwargs"
     """Column with the per-instruction kwargs (a list of objects, or its JSON text), paired by position."""
+    no_instructions: Literal["error", "skip"] = "error"
+    """A row without instruction ids: ``error`` (it should have them), or ``skipped`` (mixed general data, where
+    only some prompts carry verifiable instructions)."""
 
 
 def _maybe_json(value: Any) -> Any:
@@ -63,18 +66,21 @@ class IFEval(Verifier):
     default_timeout = 10.0
     preload_modules = ("r1verify_instruct.preload",)
 
-    def _row(self, sample: Sample) -> tuple[list[Any], list[Any]]:
+    def _row(self, sample: Sample) -> tuple[list[Any], list[Any]] | None:
+        """The ids and kwargs; ``None`` when the row has none (no column, ``null`` or an empty list)."""
         meta = sample.meta if isinstance(sample.meta, dict) else {}
         source: Mapping[str, Any] = meta
         if self.options.ids_key not in meta:
             reference = _maybe_json(sample.reference)
             source = reference if isinstance(reference, Mapping) else {}
-        ids = _tolist(_maybe_json(source.get(self.options.ids_key)))
+        raw_ids = source.get(self.options.ids_key)
+        if raw_ids is None:
+            return None
+        ids = _tolist(_maybe_json(raw_ids))
+        if ids == []:
+            return None
         if not ids:
-            raise InstructionError(
-                f"no instruction ids: the row needs a non-empty list in meta.{self.options.ids_key} "
-                f"(or a reference object with {self.options.ids_key!r} and {self.options.kwargs_key!r})"
-            )
+            raise InstructionError(f"{self.options.ids_key} must be a list of instruction ids, got {raw_ids!r}")
         raw_kwargs = _maybe_json(source.get(self.options.kwargs_key))
         kwargs = [{}] * len(ids) if raw_kwargs is None else _tolist(raw_kwargs)
         if kwargs is None:
@@ -91,9 +97,15 @@ class IFEval(Verifier):
 
     def verify(self, sample: Sample) -> Verdict:
         try:
-            ids, kwargs = self._row(sample)
+            row = self._row(sample)
         except InstructionError as exc:
             return Verdict.error(str(exc))
+        if row is None:
+            where = f"meta.{self.options.ids_key} or a reference object with {self.options.ids_key!r}"
+            if self.options.no_instructions == "skip":
+                return Verdict.skipped(f"no instruction ids ({where})")
+            return Verdict.error(f"no instruction ids: the row needs a non-empty list in {where}")
+        ids, kwargs = row
         text, source = graded_text(sample.completion, self.options.part, self.options.template)
         common = {"mode": self.options.mode, "graded": source, "instructions": len(ids)}
         if text is None:
