@@ -125,6 +125,8 @@ class SessionPool:
                 continue
             if not answer.get("opened"):
                 self._remove(runner, f"it refused to open a session: {answer.get('error')}")
+                if time.monotonic() >= deadline:
+                    raise SandboxError(f"no sandbox runner could open a session: {answer.get('error')}")
                 continue
             session = Session(self, runner, limits)
             with self._cond:

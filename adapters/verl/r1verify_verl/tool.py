@@ -123,7 +123,7 @@ class PythonSandboxTool(BaseTool):  # type: ignore[misc,valid-type]
         with self._lock:
             instance = self._instances.setdefault(instance_id, {"create_kwargs": {}, "session": None})
             session = self._by_trajectory.get(key) if key is not None else instance["session"]
-            if session is not None and not session.closed:
+            if session is not None:  # even an ended one: its results say so (state is never silently lost)
                 instance["session"] = session
                 return session
         try:
