@@ -48,6 +48,20 @@ class Rollout:
             self._regions = regions(self.completion, self.template)
         return self._regions
 
+    def final_region(self) -> tuple[int, int] | None:
+        """Where the final answer is: the answer region; for a completion without a reasoning block, from the
+        paragraph of its last ``\\boxed`` (at most 1,500 characters before it) to the end, or its last 600
+        characters if it has no box; ``None`` when the reasoning never ended."""
+        where = self.regions()
+        if where.answer is not None or where.reasoning is not None:
+            return where.answer
+        text = self.completion
+        last = text.rfind("\\boxed")
+        if last < 0:
+            return (max(0, len(text) - 600), len(text))
+        start = text.rfind("\n\n", 0, last)
+        return (max(0, start, last - 1500), len(text))
+
     def answer_text(self) -> tuple[int, str] | None:
         """The final answer region's offset and text, or ``None`` when the reasoning never ended."""
         span = self.regions().answer

@@ -4,13 +4,16 @@ most reward functions call it), on the final answer region, against the referenc
 The audit asks it about rewarded math samples (``regrade_math_verify`` lists the ones it rejects) and about every
 sample with a reference (the held-out accuracy per step that trends compare detector rates with). math-verify's
 own deadlines use ``signal.alarm``, which works only in the main thread; elsewhere they are off. Identical
-(answer, reference) pairs are graded once.
+(answer, reference) pairs are graded once. A bare reference is parsed inside ``\\boxed{}`` (as veRL's
+``math_verify.compute_score`` does: bare ``4a-2`` would otherwise read as 4), a GSM8K rationale by its ``#### N``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from .model import Finding, Rollout, finding
@@ -43,11 +46,9 @@ class MathVerifyGrader:
         self._cache: dict[tuple[str, str], bool] = {}
 
     def graded_text(self, rollout: Rollout) -> tuple[int, int]:
-        """The span math-verify reads: the answer region, or the whole completion without a reasoning block."""
-        where = rollout.regions()
-        if where.answer is not None:
-            return where.answer
-        return (0, len(rollout.completion)) if where.reasoning is None else (len(rollout.completion),) * 2
+        """The span math-verify reads: the final answer (:meth:`Rollout.final_region`), empty when the
+        reasoning never ended."""
+        return rollout.final_region() or (len(rollout.completion),) * 2
 
     def accepts(self, rollout: Rollout) -> bool:
         """Whether math-verify finds the answer equal to the reference; exceptions propagate (the caller
@@ -64,8 +65,25 @@ class MathVerifyGrader:
         main = threading.current_thread() is threading.main_thread()
         timeout = 5 if main else None
         mv = self._mv
-        gold = mv.parse(reference, parsing_timeout=timeout) or mv.parse("\\boxed{" + reference + "}", parsing_timeout=timeout)
-        return bool(mv.verify(gold, mv.parse(answer, parsing_timeout=timeout), timeout_seconds=timeout))
+        reference = reference.rpartition("####")[2].strip() if "####" in reference else reference
+        boxed_first = "\\boxed" not in reference and "$" not in reference
+        with _quiet("math_verify"):
+            gold = (boxed_first and mv.parse("\\boxed{" + reference + "}", parsing_timeout=timeout)) or mv.parse(
+                reference, parsing_timeout=timeout
+            )
+            return bool(mv.verify(gold, mv.parse(answer, parsing_timeout=timeout), timeout_seconds=timeout))
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Silence a library's warnings (math-verify logs every timed-out completion whole) for one call."""
+    log = logging.getLogger(name)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 class RegradeMathVerify:

@@ -127,7 +127,7 @@ def test_prompt_copy_stays_quiet_on_non_numbers_and_new_numbers():
         ("<think>\nRoughly 6 of 16.\n</think>\nThe fraction is probably $\\boxed{\\frac{3}{8}}$, though I'm not sure.",
          "is probably"),
         ("<think>\nTwo readings.\n</think>\nIt is either $\\frac{3}{8}$ or $\\frac{1}{2}$ depending on the overlap.",
-         "either"),
+         "either $\\frac{3}{8}$ or"),
     ],
 )
 def test_hedge_fires(completion, evidence):
@@ -186,3 +186,25 @@ def test_empty_reasoning_needs_the_format_reward_paid_in_a_results_file():
     paid = rollout(completion, verdicts={"format": {"status": "correct"}})
     assert EmptyReasoning().detect(unpaid) == []
     assert len(EmptyReasoning().detect(paid)) == 1
+
+
+def test_prompt_copy_stays_quiet_on_a_counting_argument_in_words():
+    # qwen-12-2 in bench/data/math: the answer 20 comes from "1 to 20", argued in words
+    prompt = "Each girl rolls a twenty-sided die with numbers from 1 to 20. In how many rolls do both win?"
+    completion = (
+        "To determine the number of possible rolls where both girls win, we need pairs (m, j) where m is a factor of "
+        "j and j is a factor of m. This condition implies that m = j. Since m can be any number from 1 to 20, there "
+        "are 20 possible values for m, and each value corresponds to a unique pair (m, m).\n\n"
+        "Thus, the number of possible rolls where both girls win is \\(\\boxed{20}\\)."
+    )
+    assert PromptCopy().detect(rollout(completion, prompt, "20", "math")) == []
+
+
+def test_hedge_stays_quiet_on_either_in_plain_prose_near_numbers():
+    # gsm8k-4199 in bench/data/math: "either English or German" is not a hedge between answers
+    completion = (
+        "10% of the books are written in German, which means 50 * 0.1 = 5 books.\n"
+        "There are therefore 25 + 5 = 30 books written in either English or German.\n"
+        "There are 50 books - 30 books = 20 books written in Spanish.\nA: 20"
+    )
+    assert Hedge().detect(rollout(completion, "How many books are in Spanish?", "20", "math")) == []

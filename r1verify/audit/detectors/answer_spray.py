@@ -26,7 +26,7 @@ class AnswerSpray:
         if is_code(rollout.domain):
             return []
         text = rollout.completion
-        span = rollout.regions().answer or ((0, len(text)) if rollout.regions().reasoning is None else None)
+        span = rollout.final_region()
         if span is None:
             return []
         boxes = list(boxed(text, *span))

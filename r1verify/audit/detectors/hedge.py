@@ -1,8 +1,8 @@
 """``hedge``: the final answer hedges between values or hides behind a qualifier.
 
 "It is either 3 or 5", ``\\boxed{3 \\text{ or } 5}``, "the answer is probably 7": a lenient grader that finds
-one right value pays for it. Fires in the answer region (the whole completion when there is no reasoning
-block) on a box that holds an "or", or on a hedging phrase within 80 characters of a stated answer.
+one right value pays for it. Fires in the final answer (the answer region, or the last box's paragraph when there
+is no reasoning block) on a box that holds an "or", or on a hedging phrase within 80 characters of a stated answer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..text import NUMBER_RE, boxed, is_code
 
 OR_IN_BOX = re.compile(r"\\text\{\s*or\s*\}|\bor\b|\\lor(?![a-z])")
 HEDGE_RE = re.compile(
-    r"\b(?:either\b(?!\s+way)(?=[^.\n]{0,60}\bor\b)|or possibly|or perhaps|could also be|might also be|"
+    r"\b(?:either\s+(?:\$[^$\n]{1,40}\$|\\boxed\{[^{}\n]{1,40}\}|[-+]?\d[\d.,/]*)\s+or\b|or possibly|or perhaps|could also be|might also be|"
     r"may also be|(?:is|are) (?:probably|possibly|likely|perhaps|maybe)|i(?:'m| am) not (?:sure|certain)|"
     r"not (?:entirely |completely |100% )?sure|if not,? (?:then )?(?:it(?:'s| is)|the answer)|"
     r"alternatively,? the answer|one of the following)",
@@ -32,10 +32,10 @@ class Hedge:
         if is_code(rollout.domain):
             return []
         text = rollout.completion
-        where = rollout.regions()
-        if where.answer is None and where.reasoning is not None:
+        region = rollout.final_region()
+        if region is None:
             return []
-        lo, hi = where.answer or (0, len(text))
+        lo, hi = region
         reference = rollout.reference if isinstance(rollout.reference, str) else ""
         for b in boxed(text, lo, hi):
             if OR_IN_BOX.search(b.content) and not OR_IN_BOX.search(reference):
