@@ -7,8 +7,9 @@ its own segment). Each segment gets one language:
 - Scripts of a single language (Hangul, Greek, Thai, ...): that language, no detector needed.
 - Scripts shared by several languages (Latin, Cyrillic, ...): a detector decides. Segments shorter than
   ``min_words`` are pooled with their neighbours in that script, since a detector cannot judge three words.
-  When the target is written in that script, a segment counts as the target unless another language beats it by
-  more than ``margin`` (log-score units; scaled up by ``min_words / words`` for a text too short to pool): short or ambiguous text (math prose, names) keeps the benefit of the
+  The target's own number words ("seven", "plus", "eighteen": :mod:`r1verify_language.numerals`) count as the
+  target without a detector. When the target is written in that script, a segment counts as the target unless
+  another language beats it by more than ``margin`` (log-score units; scaled up by ``min_words / words`` for a text too short to pool): short or ambiguous text (math prose, names) keeps the benefit of the
   doubt, a real French paragraph in English reasoning does not. Segments in a script the target does not use
   are not the target whatever the detector says; they are pooled into one call that only names them (with the
   benefit of the doubt going to the script's most common language in model output: English for Latin).
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .detectors import Detector
+from .numerals import numeral
 from .scripts import (
     AMBIGUOUS_SCRIPTS,
     CHARACTER_SCRIPTS,
@@ -117,8 +119,11 @@ def attribute(
             counts[SCRIPT_LANGUAGE.get(script, UNKNOWN)] += len(segment)
     for script, segments in shared.items():
         langs = candidates(script)
-        if script in target_scripts:
-            units = _pool(segments, min_words)
+        if target is not None and script in target_scripts:
+            # the target's own number words are math prose: the target's, without asking the detector
+            words_left = [[w for w in segment if not numeral(w.text, target)] for segment in segments]
+            counts[target] += sum(len(a) - len(b) for a, b in zip(segments, words_left, strict=True))
+            units = _pool([segment for segment in words_left if segment], min_words)
             local_target = target
         else:  # not the target whatever it is: one call names them all
             units = [[w for segment in segments for w in segment]]
