@@ -288,9 +288,15 @@ def reward_func_command(recipe_ref: str | None, verifier_args: tuple[str, ...], 
     metavar="auto|chatml|llama3|deepseek|plain|TEMPLATE",
     help="How feedback is wrapped as a user turn; a custom TEMPLATE must contain {feedback}.",
 )
+@click.option("--tools", is_flag=True, help="A tool agent: python calls run in a sandbox session (docs/tools.md).")
+@click.option("--call-format", type=click.Choice(["tool_call", "markdown", "both"]), default="tool_call",
+              show_default=True, help="With --tools: <tool_call> JSON, fenced python blocks, or both.")
+@click.option("--failed-call-penalty", type=float, default=0.0, show_default=True,
+              help="With --tools: reward taken off per tool call that did not end ok.")
 @_reward_options
 def agent_command(
-    recipe_ref: str | None, verifier_args: tuple[str, ...], out_path: Path, max_turns: int, feedback: str, **kw: Any
+    recipe_ref: str | None, verifier_args: tuple[str, ...], out_path: Path, max_turns: int, feedback: str,
+    tools: bool, call_format: str, failed_call_penalty: float, **kw: Any
 ) -> None:
     """Write a multi-turn agent file for --train.agent_func_path.
 
@@ -313,7 +319,14 @@ def agent_command(
             f"--feedback {feedback!r}: use auto, {', '.join(FEEDBACK_TEMPLATES)}, or a template containing {{feedback}}"
         )
     recipe = _checked_recipe(recipe_ref, verifier_args)
-    _write(out_path, agent_source(recipe, _settings(kw), max_turns=max_turns, feedback=feedback))
+    if tools:
+        from .tool_agent import agent_file_source
+
+        source = agent_file_source(recipe, _settings(kw), max_turns=max_turns, feedback=feedback,
+                                   call_format=call_format, failed_call_penalty=failed_call_penalty)
+    else:
+        source = agent_source(recipe, _settings(kw), max_turns=max_turns, feedback=feedback)
+    _write(out_path, source)
     click.echo(f"wrote {out_path} (recipe {recipe.name!r}); train with --train.agent_func_path {out_path}", err=True)
 
 
