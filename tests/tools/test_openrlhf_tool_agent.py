@@ -29,6 +29,18 @@ def openrlhf():
     close_shared_services()
 
 
+@pytest.fixture
+def r1verify_cli():
+    """``r1verify ARGS...`` in this process (click's runner), with the plugins' commands registered."""
+    from click.testing import CliRunner
+    from r1verify.cli import cli
+    from r1verify.plugins import load_plugins, pm
+
+    load_plugins()
+    pm.hook.register_commands(cli=cli)
+    return lambda *args: CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
 def call(code: str) -> str:
     return "<think>compute</think>\n<tool_call>\n" + json.dumps({"name": "python", "arguments": {"code": code}}) + "\n</tool_call>"
 
@@ -62,6 +74,17 @@ def test_max_turns_grades_the_last_turn_and_a_wrong_answer_scores_zero(openrlhf,
     executor = agent(tmp_path, "--max-turns", "2")
     response, llm = episode(executor, call("print(1)"), call("print(2)"), "never reached")
     assert len(llm.prompts) == 2 and response["reward"] == 0.0
+
+
+def test_the_cli_writes_a_tool_agent(openrlhf, r1verify_cli, tmp_path):
+    out = tmp_path / "agent_func.py"
+    result = r1verify_cli("openrlhf", "agent", "-v", "exact_match:required=true", "--tools", "--max-turns", "4",
+                          "--failed-call-penalty", "0.5", "-o", out, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    executor = load_agent_executor(out)
+    assert executor.agent_instance_cls.settings.failed_call_penalty == 0.5
+    response, _ = episode(executor, call("print(6 * 7)"), "<think>ok</think> 42")
+    assert response["reward"] == 1.0 and response["extra_logs"]["r1verify/tool_calls"] == 1.0
 
 
 def test_parsing_tool_calls():

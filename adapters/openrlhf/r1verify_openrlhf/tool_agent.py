@@ -187,14 +187,17 @@ class ToolAgent(RecipeAgent):
             session.close_later()
 
 
-def agent_file_source(recipe: Recipe, **settings: Any) -> str:
-    """Source of an agent file for ``--train.agent_func_path`` with a :class:`ToolAgent` and ``settings``."""
-    from .generate import _python_string
+def agent_file_source(recipe: Recipe, file_settings: Any = None, **settings: Any) -> str:
+    """Source of an agent file for ``--train.agent_func_path`` with a :class:`ToolAgent`: the recipe, the
+    service's ``FileSettings`` (``r1verify_openrlhf.generate``) and ``settings`` for :class:`ToolAgentSettings`."""
+    from .generate import FileSettings, _python_string
 
-    arguments = "".join(f"        {key}={value!r},\n" for key, value in settings.items())
+    arguments = (file_settings or FileSettings()).arguments(indent="        ") + "\n"
+    arguments += "".join(f"        {key}={value!r},\n" for key, value in settings.items())
     return (
         '"""r1verify tool agent (python tool in a sandbox session); --train.agent_func_path THIS_FILE.py"""\n\n'
         "from openrlhf.utils.agent import AgentInstanceBase, MultiTurnAgentExecutor\n\n"
+        "from r1verify_openrlhf import BatchOptions, ConvertOptions\n"
         "from r1verify_openrlhf.generate import embedded_recipe\n"
         "from r1verify_openrlhf.tool_agent import ToolAgent, ToolAgentSettings\n\n"
         f"RECIPE_TOML = {_python_string(recipe.to_toml())}\n\n\n"
