@@ -10,7 +10,7 @@ import pickle
 import re
 
 import pytest
-from r1verify_sandbox import SandboxConfig, SessionLimits
+from r1verify_sandbox import SandboxConfig, SessionLimits, shared_session_pool
 
 pytest.importorskip("trl")
 torch = pytest.importorskip("torch")
@@ -25,16 +25,21 @@ def test_the_tool_keeps_state_and_shaping_counts_failed_calls():
     env = PythonToolEnv(config=LOCAL, failed_call_penalty=0.5, budget_penalty=1.0,
                         limits=SessionLimits(max_calls=3), max_sessions=4, warm=1)
     env.reset(answer="42")
+    pool = shared_session_pool(LOCAL, max_sessions=4, warm=1)
+    assert pool.open_sessions == 0  # opened at the first call
     assert env.python(code="x = 40") == "[no output]"
+    assert pool.open_sessions == 1
     assert env.python(code="x + 2") == "Out: 42"
     assert "ZeroDivisionError" in env.python(code="1/0")
     assert "budget is spent" in env.python(code="1")
     assert env.get_reward() == -1.5 and env.row == {"answer": "42"}
+    assert pool.open_sessions == 0  # get_reward() ends the rollout: the container goes back at once
     assert [c["status"] for c in env.calls] == ["ok", "ok", "error", "budget_spent"]
     env.reset(answer="7")  # a fresh session: no state, no penalties
     assert "NameError" in env.python(code="x") and env.get_reward() == -0.5
     clone = pickle.loads(pickle.dumps(env))
-    assert "unavailable" in clone.python(code="1")
+    assert "NameError" in clone.python(code="x")  # a copy never shares the original's session
+    clone._close()
     assert pickle.loads(pickle.dumps(python_environment(config=LOCAL)))().get_reward() == 0.0
 
 

@@ -11,8 +11,8 @@ Example::
                           environment_factory=python_environment(failed_call_penalty=0.1),
                           args=GRPOConfig(reward_weights=rf.weights, ...))
 
-TRL builds one :class:`PythonToolEnv` per rollout and calls ``reset(**row)`` before each generation: that opens a
-fresh session (the previous one is closed). Its public method ``python`` is the tool (TRL derives the schema from
+TRL builds one :class:`PythonToolEnv` per rollout and calls ``reset(**row)`` before each generation: the rollout
+gets a fresh session (opened at its first call; the previous one is closed), closed again by ``get_reward()``. Its public method ``python`` is the tool (TRL derives the schema from
 its type hints and docstring). ``get_reward()`` (TRL calls it without arguments, so it cannot see the completion)
 is the tool-use shaping: ``-failed_call_penalty`` per call that did not end ``ok`` and ``-budget_penalty`` once the
 call budget was overrun; the recipe's reward functions grade the final answer, with the ``environments`` TRL passes
@@ -58,20 +58,27 @@ class PythonToolEnv:
         self._budget_penalty = budget_penalty
         self._max_chars = max_chars
         self._session: Session | None = None
+        self._history: list[Any] = []
         self._row: dict[str, Any] = {}
         self._opening_error = ""
 
     def reset(self, **row: Any) -> str | None:
-        """Start a rollout: close the previous session and open a fresh one (the row is kept for rewards)."""
+        """Start a rollout: close the previous session; a fresh one opens at the first call (a rollout that
+        makes no call holds no container). The row is kept for rewards."""
         self._close()
         self._row = dict(row)
         self._opening_error = ""
-        try:
-            self._session = shared_session_pool(self._config, **self._pool_options).open_session(self._limits)
-        except SandboxError as exc:  # the rollout goes on; every call will say the sandbox is unavailable
-            log.warning("r1verify: no sandbox session for this rollout: %s", exc)
-            self._opening_error = str(exc)
+        self._history = []
         return None
+
+    def _open(self) -> Session | None:
+        if self._session is None and not self._opening_error:
+            try:
+                self._session = shared_session_pool(self._config, **self._pool_options).open_session(self._limits)
+            except SandboxError as exc:  # the rollout goes on; every call says the sandbox is unavailable
+                log.warning("r1verify: no sandbox session for this rollout: %s", exc)
+                self._opening_error = str(exc)
+        return self._session
 
     def python(self, code: str) -> str:
         """Run Python code in a persistent sandboxed interpreter and return what it printed.
@@ -82,22 +89,27 @@ class PythonToolEnv:
         Args:
             code: The Python source to execute.
         """
-        if self._session is None:
-            return f"[the Python sandbox is unavailable: {self._opening_error or 'no session is open'}]"
-        return self._session.run(code).text(self._max_chars)
+        session = self._open()
+        if session is None:
+            return f"[the Python sandbox is unavailable: {self._opening_error}]"
+        return session.run(code).text(self._max_chars)
 
     def get_reward(self) -> float:
-        """The tool-use shaping of this rollout: minus the penalties for failed calls and a budget overrun."""
-        history = self._session.history if self._session is not None else []
-        failed = sum(1 for r in history if r.status not in (CallStatus.OK, CallStatus.BUDGET_SPENT))
-        overrun = any(r.status is CallStatus.BUDGET_SPENT for r in history)
+        """The tool-use shaping of this rollout: minus the penalties for failed calls and a budget overrun.
+
+        TRL calls it once the rollout is complete, so the session is closed here (its container goes back to
+        the pool at once); :attr:`calls` stays readable until the next ``reset``."""
+        self._close()
+        failed = sum(1 for r in self._history if r.status not in (CallStatus.OK, CallStatus.BUDGET_SPENT))
+        overrun = any(r.status is CallStatus.BUDGET_SPENT for r in self._history)
         return -(self._failed_call_penalty * failed) - (self._budget_penalty if overrun else 0.0)
 
     # Not tools (TRL exposes every public function of the class as one): properties and private methods only.
     @property
     def calls(self) -> list[dict[str, Any]]:
         """This rollout's tool calls as structured data (see :meth:`r1verify_sandbox.CallResult.to_dict`)."""
-        return [r.to_dict() for r in self._session.history] if self._session is not None else []
+        history = self._session.history if self._session is not None else self._history
+        return [r.to_dict() for r in history]
 
     @property
     def row(self) -> dict[str, Any]:
@@ -106,12 +118,13 @@ class PythonToolEnv:
 
     def _close(self) -> None:
         if self._session is not None:
+            self._history = self._session.history
             self._session.close()
             self._session = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_session"] = None  # a session belongs to this process's pool
+        state["_session"], state["_history"] = None, []  # a session belongs to this process's pool
         return state
 
     def __del__(self) -> None:
