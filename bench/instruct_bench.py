@@ -82,7 +82,8 @@ def main() -> None:
     official_serial(data[:50], args.mode)  # imports and NLTK data
     serial = official_serial(data, args.mode)
     engine, statuses = through_engine(data, args.workers, args.mode)
-    print(f"ifeval ({args.mode}) on {len(data)} IFEval rows ({sum(len(r['instruction_id_list']) for r in data)} instructions):")
+    instructions = sum(len(r["instruction_id_list"]) for r in data)
+    print(f"ifeval ({args.mode}) on {len(data)} IFEval rows ({instructions} instructions):")
     print(f"(a) official loop, serial, 1 process:   {serial:10.0f} rows/s")
     print(f"(b) ifeval through Engine ({args.workers} workers):  {engine:10.0f} rows/s")
     print(f"ratio b/a: {engine / serial:.2f}x")

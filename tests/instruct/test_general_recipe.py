@@ -32,7 +32,8 @@ def test_general_rows_get_rule_rewards_and_other_domains_keep_theirs():
     assert partly.verdicts["instructions"].status is Status.PARTIAL and partly.reward < follows.reward
     assert plain.verdicts["instructions"].status is Status.SKIPPED
     assert plain.verdicts["format"].status is Status.CORRECT and plain.reward > 0
-    assert schema.verdicts["schema"].status is Status.CORRECT and schema.verdicts["instructions"].status is Status.SKIPPED
+    assert schema.verdicts["schema"].status is Status.CORRECT
+    assert schema.verdicts["instructions"].status is Status.SKIPPED
     assert calls.verdicts["calls"].status is Status.CORRECT
     assert math.verdicts["accuracy"].status is Status.CORRECT and math.verdicts["calls"].status is Status.SKIPPED
     assert [r.passed for r in (follows, partly, plain, schema, calls, math)] == [True, False, True, True, True, True]
@@ -40,8 +41,8 @@ def test_general_rows_get_rule_rewards_and_other_domains_keep_theirs():
 
 def test_filter_keeps_general_rows_that_follow_every_instruction(tmp_path):
     rows = [
-        {"prompt": "Tides? Use the word tide, no commas.", "completion": "<think>Moon.</think> The tide rises.", **IF_ROW},
-        {"prompt": "Tides? Use the word tide, no commas.", "completion": "<think>Moon.</think> Water, rises.", **IF_ROW},
+        {"prompt": "Tides? Say tide, no commas.", "completion": "<think>Moon.</think> The tide rises.", **IF_ROW},
+        {"prompt": "Tides? Say tide, no commas.", "completion": "<think>Moon.</think> Water, rises.", **IF_ROW},
     ]
     src = tmp_path / "general.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))

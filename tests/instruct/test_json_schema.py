@@ -41,13 +41,15 @@ def test_the_first_violation_path_is_in_the_reason():
 def test_junk_keys_pass_by_default_and_fail_with_extra_keys_forbid():
     """Hack: pad the JSON with junk keys. JSON Schema allows unknown keys unless the schema says otherwise;
     extra_keys=forbid closes every object schema that has properties, nested ones too."""
-    padded = '<think>x</think>{"name": "Ada", "age": 3, "address": {"city": "Oslo", "zzz": 1}, "junk": "' + "x" * 50 + '"}'
+    junk = "x" * 50
+    padded = '<think>x</think>{"name": "Ada", "age": 3, "address": {"city": "Oslo", "zzz": 1}, "junk": "' + junk + '"}'
     assert check(padded).status is Status.CORRECT
     v = check(padded, extra_keys="forbid")
     assert v.status is Status.WRONG and "'junk' was unexpected" in v.reason
     assert "$.address" in [e["path"] for e in v.details["violations"]]
     open_schema = {**SCHEMA, "additionalProperties": {"type": "string"}}
-    assert check(padded.replace(', "address": {"city": "Oslo", "zzz": 1}', ""), open_schema, extra_keys="forbid").score == 1
+    flat = padded.replace(', "address": {"city": "Oslo", "zzz": 1}', "")
+    assert check(flat, open_schema, extra_keys="forbid").score == 1
 
 
 def test_json_only_in_the_reasoning_or_prose_around_it_is_not_json():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from r1verify import Sample
+from r1verify import Sample, Verdict
 from r1verify.templates import get_template
 
 Part = Literal["answer", "completion"]
@@ -22,6 +22,16 @@ def graded_text(completion: str, part: Part, template: str) -> tuple[str | None,
     if not cut.reasoning_ended:
         return None, f"no answer: {cut.detail}"
     return cut.answer or "", "the answer after the reasoning"
+
+
+def answer_or_verdict(completion: str, part: Part, template: str, **details: object) -> tuple[str, str] | Verdict:
+    """``(text, where it came from)`` when there is a non-empty answer to grade, else the ``no_answer`` verdict."""
+    text, source = graded_text(completion, part, template)
+    if text is None:
+        return Verdict.no_answer(source, **details)
+    if not text.strip():
+        return Verdict.no_answer(f"{source} is empty", **details)
+    return text, source
 
 
 def prompt_text(sample: Sample) -> str:

@@ -32,7 +32,8 @@ class Call:
 
 
 def to_call(obj: Any, where: str) -> Call:
-    """A :class:`Call` from ``{"name", "arguments"}``, ``{"function": {...}}`` (OpenAI) or ``{"name", "parameters"}``."""
+    """A :class:`Call` from ``{"name", "arguments"}``, ``{"function": {...}}`` (OpenAI) or
+    ``{"name", "parameters"}``."""
     if not isinstance(obj, Mapping):
         raise CallFormatError(f"{where} is not an object")
     if isinstance(obj.get("function"), Mapping):

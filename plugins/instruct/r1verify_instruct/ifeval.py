@@ -10,7 +10,7 @@ from typing import Any, Literal
 from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName
 
-from .answer import Part, graded_text, prompt_text
+from .answer import Part, answer_or_verdict, graded_text, prompt_text
 from .checkers import InstructionError, Mode, check
 
 
@@ -106,12 +106,11 @@ class IFEval(Verifier):
                 return Verdict.skipped(f"no instruction ids ({where})")
             return Verdict.error(f"no instruction ids: the row needs a non-empty list in {where}")
         ids, kwargs = row
-        text, source = graded_text(sample.completion, self.options.part, self.options.template)
-        common = {"mode": self.options.mode, "graded": source, "instructions": len(ids)}
-        if text is None:
-            return Verdict.no_answer(source, **common)
-        if not text.strip():
-            return Verdict.no_answer(f"{source} is empty", **common)
+        common: dict[str, Any] = {"mode": self.options.mode, "instructions": len(ids)}
+        graded = answer_or_verdict(sample.completion, self.options.part, self.options.template, **common)
+        if isinstance(graded, Verdict):
+            return graded
+        text, common["graded"] = graded
         try:
             outcomes = check(text, ids, kwargs, prompt_text(sample), self.options.mode)
         except InstructionError as exc:

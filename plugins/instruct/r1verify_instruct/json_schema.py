@@ -11,7 +11,7 @@ from typing import Any, Literal
 from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName
 
-from .answer import Part, graded_text
+from .answer import Part, answer_or_verdict, graded_text
 from .fences import fenced_blocks
 
 Source = Literal["auto", "fenced", "whole"]
@@ -110,12 +110,10 @@ class JSONSchema(Verifier):
             schema = _load_schema(sample, self.options.schema_key)
         except ValueError as exc:
             return Verdict.error(str(exc))
-        text, source = graded_text(sample.completion, self.options.part, self.options.template)
-        if text is None:
-            return Verdict.no_answer(source)
-        if not text.strip():
-            return Verdict.no_answer(f"{source} is empty")
-        body, where = self._document(text)
+        graded = answer_or_verdict(sample.completion, self.options.part, self.options.template)
+        if isinstance(graded, Verdict):
+            return graded
+        body, where = self._document(graded[0])
         if body is None:
             return Verdict.format_error(where)
         try:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName
 
-from .answer import Part, graded_text
+from .answer import Part, answer_or_verdict, graded_text
 from .calls import Call, CallFormat, CallFormatError, calls_from_json, parse_calls
 from .match import ValueRules, call_mismatch
 
@@ -102,9 +102,10 @@ class ToolCall(Verifier):
             expected = _reference(sample, self.options.reference_key)
         except CallFormatError as exc:
             return Verdict.error(str(exc))
-        text, source = graded_text(sample.completion, self.options.part, self.options.template)
-        if text is None:
-            return Verdict.no_answer(source)
+        graded = answer_or_verdict(sample.completion, self.options.part, self.options.template)
+        if isinstance(graded, Verdict):
+            return graded
+        text, source = graded
         try:
             got = parse_calls(text, self.options.format)
         except CallFormatError as exc:
@@ -122,7 +123,9 @@ class ToolCall(Verifier):
             "order": self.options.order,
         }
         summary = f"{matched}/{len(expected)} reference calls matched, {len(got)} made"
-        problems = details["mismatches"] + ([f"{len(got) - len(expected)} extra call(s)"] if len(got) > len(expected) else [])
+        problems = list(details["mismatches"])
+        if len(got) > len(expected):
+            problems.append(f"{len(got) - len(expected)} extra call(s)")
         if matched == total:
             return Verdict.correct(summary, **details)
         reason = f"{summary}; " + "; ".join(problems[:3])

@@ -51,7 +51,8 @@ def ifbench(target: Path) -> None:
     rows = []
     for inp in inputs:  # strict first, then loose on the same (None-filtered) kwargs, as ifbench.run_eval does
         row = {"key": inp.key}
-        for mode, func in (("strict", lib.test_instruction_following_strict), ("loose", lib.test_instruction_following_loose)):
+        modes = (("strict", lib.test_instruction_following_strict), ("loose", lib.test_instruction_following_loose))
+        for mode, func in modes:
             try:
                 row[mode] = func(inp, responses).follow_instruction_list
             except Exception as exc:  # an official checker crashing on this response
@@ -88,7 +89,8 @@ def ifeval(target: Path) -> None:
         )
         strict = utils.test_instruction_following_strict(inp, doc["response"])
         loose = utils.test_instruction_following_loose(inp, doc["response"])
-        rows.append({"key": doc["key"], "strict": strict.follow_instruction_list, "loose": loose.follow_instruction_list})
+        verdicts = {"strict": strict.follow_instruction_list, "loose": loose.follow_instruction_list}
+        rows.append({"key": doc["key"], **verdicts})
     _write(HERE / "ifeval_expected.jsonl", rows)
 
 
