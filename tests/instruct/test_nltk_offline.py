@@ -90,3 +90,16 @@ def test_data_directory_is_written_once_and_reused(tmp_path):
     assert (first / "STAMP").stat().st_mtime_ns == stamp
     assert (first / "corpora/stopwords/english").read_text().split()[:3] == ["a", "about", "above"]
     assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no staging directory left behind
+
+
+def test_an_unwritable_data_directory_falls_back_to_a_temporary_one(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("R1VERIFY_NLTK_DATA", str(blocker / "nltk_data"))
+    monkeypatch.setattr(nltk_data, "fallback_root", lambda: tmp_path / "fallback")
+    import nltk
+
+    monkeypatch.setattr(nltk.data, "path", [])
+    path = nltk_data.configure()
+    assert path.parent == tmp_path / "fallback" and nltk.data.path == [str(path)]
+    assert (path / "tokenizers/punkt_tab/english/ortho_context.tab").stat().st_size > 100_000

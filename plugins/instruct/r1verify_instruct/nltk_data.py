@@ -15,7 +15,8 @@ English stopwords (``corpora/stopwords/english``) and, for one IFBench instructi
 
 The directory is written once per package version under ``$R1VERIFY_NLTK_DATA`` (default
 ``$XDG_CACHE_HOME/r1verify/nltk_data``, else ``~/.cache/...``) by an atomic rename, so concurrent workers are safe;
-it is put first on ``nltk.data.path``. :func:`no_downloads` makes ``nltk.download`` refuse instead of reaching for
+it is put first on ``nltk.data.path``. When that directory cannot be written, a per-user folder under the system's
+temporary directory is used instead. :func:`no_downloads` makes ``nltk.download`` refuse instead of reaching for
 the network while the checkers are imported.
 """
 
@@ -97,11 +98,22 @@ def ensure_data(root: Path | None = None) -> Path:
     return target
 
 
+def fallback_root() -> Path:
+    """A per-user directory under the system's temporary folder, for when :func:`data_root` cannot be written."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"r1verify-nltk-{uid}"
+
+
 def configure() -> Path:
-    """Put the packaged data first on ``nltk.data.path``; returns the directory."""
+    """Put the packaged data first on ``nltk.data.path`` (written to :func:`fallback_root` when the configured
+    directory cannot be written); returns the directory."""
     import nltk
 
-    path = str(ensure_data())
+    try:
+        target = ensure_data()
+    except OSError:
+        target = ensure_data(fallback_root())
+    path = str(target)
     if path not in nltk.data.path:
         nltk.data.path.insert(0, path)
     return Path(path)
