@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,6 +64,10 @@ def main() -> None:
         run = run_audit(rollouts, select(), args.min_reward)
         whole = time.perf_counter() - started
         report = build_report(run, [str(path)], args.min_reward, [], whole)
+        cli_started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "r1verify", "audit", str(path), "--no-regrade", "--summary", "none",
+                        "-o", str(Path(tmp) / "report.json")], check=True)
+        cli = time.perf_counter() - cli_started
         times = []
         for _ in range(args.repeat):
             for r in rollouts:
@@ -89,6 +94,7 @@ def main() -> None:
         print("call-out:", c["message"])
     print(f"static detectors: {static:,.0f} rollouts/s (median of {args.repeat}, one process)")
     print(f"with math-verify regrade, from memory: {len(rollouts) / whole:,.0f} rollouts/s")
+    print(f"the whole command (start, read, detect, report), --no-regrade: {cli:.2f} s, {len(rollouts) / cli:,.0f} rollouts/s")
 
 
 if __name__ == "__main__":

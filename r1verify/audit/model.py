@@ -48,6 +48,14 @@ class Rollout:
             self._regions = regions(self.completion, self.template)
         return self._regions
 
+    def mentions(self, keywords: tuple[str, ...]) -> bool:
+        """Whether the lower-cased completion contains one of ``keywords``: a cheap filter before a costly
+        regular expression (the lower-cased text is computed once per rollout)."""
+        low = self.memo.get("lower")
+        if low is None:
+            low = self.memo["lower"] = self.completion.lower()
+        return any(k in low for k in keywords)
+
     def final_region(self) -> tuple[int, int] | None:
         """Where the final answer is: the answer region; for a completion without a reasoning block, from the
         paragraph of its last ``\\boxed`` (at most 1,500 characters before it) to the end, or its last 600

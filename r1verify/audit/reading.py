@@ -2,7 +2,7 @@
 folder of per-step files (veRL's ``rollout_data_dir``, TRL's ``completions/``), or an r1verify results file.
 
 Columns: ``prompt``, ``completion``, ``reference``, ``domain`` as everywhere in r1verify (``--map``), plus
-``reward`` (a column, or ``a+b`` to add several, e.g. TRL's per-function columns), ``step``, ``group`` (which
+``reward`` (a column, or ``a+0.2*b`` to add several with weights, e.g. TRL's per-function columns), ``step``, ``group`` (which
 prompt's group; default: the prompt text) and ``id``. A bad row raises :class:`r1verify.io.InvalidRow` naming
 the file, the row and the field.
 """
@@ -53,6 +53,8 @@ class RolloutColumns:
         except InputError as exc:
             raise InputError(str(exc).replace("prompt, completion, reference or domain", "prompt, completion, "
                                               "reference, domain, reward, step, group or id")) from None
+        if "reward" in own:
+            reward_terms(own["reward"])  # a malformed sum fails now, before any row is read
         return cls(columns, **own)
 
 
@@ -71,6 +73,20 @@ def input_files(path: str) -> list[str]:
         return (int(numbers[-1]) if numbers else -1, f.name)
 
     return [str(f) for f in sorted(files, key=order)]
+
+
+def reward_terms(spec: str) -> list[tuple[float, str]]:
+    """``"accuracy+0.2*format"`` as ``[(1.0, "accuracy"), (0.2, "format")]``: the columns to add, with weights."""
+    terms = []
+    for term in spec.split("+"):
+        weight, star, column = term.strip().partition("*")
+        if not star:
+            weight, column = "1", weight
+        try:
+            terms.append((float(weight), column.strip()))
+        except ValueError:
+            raise InputError(f"--map reward={spec}: {term.strip()!r} is not COLUMN or WEIGHT*COLUMN") from None
+    return terms
 
 
 def prompt_text(value: Any) -> str:
@@ -100,10 +116,10 @@ def to_rollout(row: Row, index: int, cols: RolloutColumns, template: str = "r1")
         hint = f"; map the reward with --map reward=COLUMN or reward=A+B (columns: {', '.join(list(data)[:12])})"
         raise InvalidRow(row.where, "reward", "missing" + hint)
     reward = 0.0
-    for column in reward_spec.split("+"):
+    for weight, column in reward_terms(reward_spec) if "+" in reward_spec or "*" in reward_spec else [(1.0, reward_spec)]:
         if column not in data:
             raise InvalidRow(row.where, column, f"missing (the reward column; columns: {', '.join(list(data)[:12])})")
-        reward += _number(row, column, data[column])
+        reward += weight * _number(row, column, data[column])
     step_column = cols.step or next((a for a in STEP_ALIASES if a in data), None)
     step = None
     if step_column is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,6 +45,10 @@ def test_trl_parquet_with_chat_messages_and_summed_reward_columns(tmp_path):
     pq.write_table(table, tmp_path / "completions_00005.parquet")
     rows, _ = read([str(tmp_path)], ["reward=accuracy_reward+format_reward"])
     assert [r.reward for r in rows] == [2.0, 1.0]
+    rows, _ = read([str(tmp_path)], ["reward=accuracy_reward + 0.2*format_reward"])
+    assert [r.reward for r in rows] == [1.2, 0.2]
+    with pytest.raises(InputError, match="'x\\*format_reward' is not COLUMN or WEIGHT\\*COLUMN"):
+        RolloutColumns.parse(["reward=accuracy_reward+x*format_reward"])
     assert rows[0].prompt == "2+2?" and rows[0].completion == "<think>2+2</think> 4" and rows[0].step == 5
 
 
@@ -92,3 +97,23 @@ def test_a_folder_without_rollout_files_is_an_input_error(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(InputError, match="no .jsonl or .parquet files"):
         read([str(tmp_path)])
+
+
+def test_the_openrlhf_logging_reward_function_writes_what_audit_reads(tmp_path, monkeypatch):
+    import importlib.util
+
+    inner = tmp_path / "reward_func.py"
+    inner.write_text("def reward_func(queries, prompts, labels, **kw):\n    return {'rewards': [1.0 if '42' in q else 0.0 for q in queries]}\n")
+    monkeypatch.setenv("R1VERIFY_INNER_REWARD_FUNC", str(inner))
+    monkeypatch.setenv("R1VERIFY_ROLLOUT_LOG", str(tmp_path / "log"))
+    path = Path(__file__).resolve().parents[2] / "examples" / "audit" / "openrlhf_logged_reward_func.py"
+    spec = importlib.util.spec_from_file_location("logged", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = module.reward_func(["Q: 6*7? <think>6*7</think> \\boxed{42}", "Q: 6*7? 41"], ["Q: 6*7? ", "Q: 6*7? "], ["42", "42"])
+    assert out == {"rewards": [1.0, 0.0]}
+    module.reward_func(["Q: 1+1? 2"], ["Q: 1+1? "], ["2"])
+    rows, _ = read([str(tmp_path / "log")], ["completion=response", "reference=label", "step=call"])
+    assert [(r.completion, r.reward, r.step, r.reference) for r in rows] == [
+        ("<think>6*7</think> \\boxed{42}", 1.0, 0, "42"), ("41", 0.0, 0, "42"), ("2", 0.0, 1, "2")
+    ]

@@ -8,6 +8,7 @@ file, only when the format verifier's verdict was paid (``think_format`` / ``for
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import ClassVar
 
@@ -23,6 +24,24 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 FORMAT_VERIFIERS = ("think_format", "format", "tag_count")
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def _only_boilerplate(body: str) -> bool:
+    """Every sentence of ``body`` is boilerplate (stops at the first that is not: linear, and quick on real
+    reasoning, whose first sentence already says something)."""
+    start = 0
+    for m in itertools.chain(SENTENCE_END.finditer(body), [None]):
+        end = m.start() if m else len(body)
+        sentence = body[start:end].strip()
+        if sentence and not BOILERPLATE.match(sentence):
+            return False
+        if m is None:
+            return True
+        start = m.end()
+    return True
 
 
 def _format_paid(rollout: Rollout) -> bool:
@@ -47,12 +66,11 @@ class EmptyReasoning:
         text = rollout.completion
         lo, hi = where.reasoning
         body = text[lo:hi].strip()
-        sentences = [s for s in re.split(r"(?<=[.!?…])\s+|\n+", body) if s.strip()]
         if not body:
             reason = "the reasoning block is empty"
-        elif all(BOILERPLATE.match(s.strip()) for s in sentences):
+        elif _only_boilerplate(body):
             reason = f"the reasoning is only boilerplate: {body[:60]!r}"
-        elif len(words(body)) < MIN_WORDS and not re.search(r"[\d=+*/^\\]", body):
+        elif len(body) < 80 and len(words(body)) < MIN_WORDS and not re.search(r"[\d=+*/^\\]", body):
             reason = f"the reasoning has {len(words(body))} word(s) and no working: {body[:60]!r}"
         else:
             return []

@@ -44,6 +44,8 @@ class PromptCopy:
             start, end, value = numbers[-1].start(), numbers[-1].end(), normalize_answer(numbers[-1].group())
         if not re.fullmatch(r"-?\d+(?:\.\d+)?", value):
             return []
+        if value.lstrip("-") not in rollout.prompt.replace(",", ""):
+            return []  # cheap: the digits are not in the prompt at all
         in_prompt = {normalize_answer(m.group()) for m in NUMBER_RE.finditer(rollout.prompt)}
         if value not in in_prompt:
             return []
