@@ -54,8 +54,9 @@ def pool(sandbox_image):
 
 
 def _hostile_turns(pool: SessionPool, case: Hostile) -> tuple:
-    # the program's own deadline: generous for those that end by themselves (the machine may be busy)
-    limits = SessionLimits(timeout=case.limits.timeout, memory_mb=256, max_output=1 << 20, max_procs=32)
+    # the program's own deadline, doubled for those that end by themselves (a busy machine fills 512 MB slowly)
+    timeout = case.limits.timeout * (1 if case.status is ExecStatus.TIMEOUT else 2)
+    limits = SessionLimits(timeout=timeout, memory_mb=256, max_output=1 << 20, max_procs=32)
     with pool.open_session(limits) as session:
         setup = session.run("import os, sys\nsecret = 'S3CRET-' + str(os.getpid())\nsecret")
         attack = session.run(case.source)
