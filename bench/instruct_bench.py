@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/instruct_bench.py [--n 4000] [--workers 2] [--mode strict]
 
-Rows: the 15 real IFEval rows (GPT-4 responses, 22 instructions) of ``tests/data/instruct/ifeval_responses.jsonl``,
+Rows: the 18 real IFEval rows (GPT-4 responses, 27 instructions) of ``tests/data/instruct/ifeval_responses.jsonl``,
 cycled to ``--n`` rows, each response given a distinct opening line so that no two rows are the same work (the
 engine's de-duplication would otherwise do most of it), wrapped in ``<think>...</think>``.
 

@@ -57,8 +57,8 @@ class IFEval(Verifier):
 
     ``correct`` when all are followed, ``partial`` (score = fraction) when some, ``wrong`` when none; ``no_answer``
     when the reasoning never ends or the answer is empty; ``error`` naming the id for an unknown instruction id or
-    kwargs that do not fit it (never ``wrong``). ``details``: mode, the ids followed, and for each failed one its id
-    and what it asked for.
+    kwargs that do not fit it (never ``wrong``). ``details``: mode, ``results`` (followed or not, by position), the
+    ids followed, and for each failed one its id and what it asked for.
     """
 
     name = "ifeval"
@@ -117,7 +117,7 @@ class IFEval(Verifier):
             return Verdict.error(str(exc), **common)
         followed = [o.instruction_id for o in outcomes if o.followed]
         failed = [{"id": o.instruction_id, "instruction": o.description} for o in outcomes if not o.followed]
-        details = {**common, "followed": followed, "failed": failed}
+        details = {**common, "results": [o.followed for o in outcomes], "followed": followed, "failed": failed}
         summary = f"{len(followed)}/{len(outcomes)} instructions followed ({self.options.mode})"
         if not failed:
             return Verdict.correct(summary, **details)
