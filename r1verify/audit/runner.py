@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .detectors import GROUP_DETECTORS, SAMPLE_DETECTORS
+from .engine_regrade import EngineRegrade, regraders, run_regraders
 from .model import Detector, DetectorError, Flagged, GroupDetector, Rollout
 from .regrade import MathVerifyGrader, RegradeMathVerify, is_math
 
@@ -37,12 +38,16 @@ class AuditRun:
             self.flagged.setdefault(rollout.index, Flagged(rollout)).findings.extend(found)
 
 
-def select(only: Sequence[str] = (), skip: Sequence[str] = (), regrade: bool = True) -> list[Any]:
-    """Detector instances by id (all of them by default); ``ValueError`` naming the ids for an unknown one."""
+def select(
+    only: Sequence[str] = (), skip: Sequence[str] = (), regrade: bool = True, regrade_with: Sequence[str] = ()
+) -> list[Any]:
+    """Detector instances by id (all of them by default; ``regrade_with``: ``--regrade-with`` specs, see
+    :mod:`.engine_regrade`); ``ValueError`` naming the ids for an unknown one."""
     grader = MathVerifyGrader() if regrade else None
     every: list[Any] = [cls() for cls in (*SAMPLE_DETECTORS, *GROUP_DETECTORS)]
     if grader is not None:
         every.append(RegradeMathVerify(grader))
+    every.extend(regraders(regrade_with))
     known = [d.id for d in every] + ([] if regrade else [RegradeMathVerify.id])
     for name in (*only, *skip):
         if name not in known:
@@ -56,11 +61,13 @@ def run_audit(
     min_reward: float = 0.0,
     on_row: Callable[[], None] = lambda: None,
     grader: MathVerifyGrader | None = None,
+    workers: int | None = None,
 ) -> AuditRun:
     """Run ``detectors`` (from :func:`select`) over ``rollouts``. ``grader`` grades every math sample with a
-    reference (the accuracy per step); by default the one of the ``regrade_math_verify`` detector, if selected."""
+    reference (the accuracy per step); by default the one of the ``regrade_math_verify`` detector, if selected.
+    :class:`EngineRegrade` detectors run after the stream, in batches, with ``workers`` worker processes."""
     run = AuditRun(list(detectors))
-    sample = [d for d in detectors if hasattr(d, "detect")]
+    sample = [d for d in detectors if hasattr(d, "detect")]  # EngineRegrade has neither detect nor detect_group
     group = [d for d in detectors if hasattr(d, "detect_group")]
     run.grader = grader or next((d.grader for d in detectors if isinstance(d, RegradeMathVerify)), None)
     groups: dict[tuple[int | None, str], list[Rollout]] = defaultdict(list)
@@ -88,6 +95,13 @@ def run_audit(
                     run.errors.append(DetectorError(detector.id, rollout.where, _describe(exc)))
         rollout.memo.clear()
         on_row()
+    regraders = [d for d in detectors if isinstance(d, EngineRegrade)]
+    if regraders:
+        rewarded = [r for r in run.rollouts if r.index in run.rewarded and r.paid_for_answer is not False]
+        hits, errors = run_regraders(regraders, rewarded, workers)
+        for rollout, hit in hits:
+            run.add(rollout, [hit], hit.detector)
+        run.errors.extend(errors)
     for members in groups.values():
         for detector in group:
             try:

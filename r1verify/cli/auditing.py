@@ -52,6 +52,12 @@ def _ids(value: str | None) -> list[str]:
     help="Re-grade math samples with plain math-verify: rewarded ones it rejects are flagged, and its accuracy per "
     "step is what rising detector rates are compared with.",
 )
+@click.option(
+    "--regrade-with", "regrade_with", multiple=True, metavar="VERIFIER[:k=v,...]",
+    help="Also re-grade the rewarded samples with an r1verify verifier (repeatable; as=NAME for a second of one "
+    "kind), e.g. math:preset=lenient; the ones it rejects are flagged as regrade_NAME.",
+)
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes for --regrade-with [default: CPU count].")
 @click.option("--fail-on", metavar="ID[,ID...]", help="Exit 1 when any of these detectors flags a sample (CI gate).")
 @click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows (counted) instead of stopping (exit 2).")
 @click.option("--examples", type=click.IntRange(min=0), default=12, show_default=True, help="Worst examples in --html.")
@@ -62,7 +68,7 @@ def _ids(value: str | None) -> list[str]:
 def audit_command(
     rollouts: tuple[str, ...], out_path: Path | None, html_path: Path | None, flagged_path: Path | None,
     maps: tuple[str, ...], split: str | None, template: str, min_reward: float, only: str | None,
-    skip: str | None, regrade: bool, fail_on: str | None, skip_invalid: bool, examples: int, summary_format: str,
+    skip: str | None, regrade: bool, regrade_with: tuple[str, ...], workers: int | None, fail_on: str | None, skip_invalid: bool, examples: int, summary_format: str,
 ) -> None:
     """Look for reward hacking in the rollouts of a training run.
 
@@ -88,6 +94,7 @@ def audit_command(
           --map reference=gts -o audit.json                                  # veRL's rollout dumps
       r1verify audit out/completions/ --map reward=accuracy_reward+format_reward --flagged hacks.jsonl   # TRL
       r1verify audit scored.jsonl --fail-on code_early_exit,code_patches    # gate a checkpoint in CI
+      r1verify audit run.jsonl --regrade-with math:preset=lenient           # the math plugin as a third grader
     """
     from ..audit import RolloutColumns, read_rollouts, run_audit, select
     from ..audit.regrade import MathVerifyGrader
@@ -96,10 +103,10 @@ def audit_command(
     inputs = list(rollouts)
     outputs = [(p, o) for p, o in ((out_path, "--out"), (html_path, "--html"), (flagged_path, "--flagged")) if p]
     try:
-        detectors = select(_ids(only), _ids(skip), regrade)
+        detectors = select(_ids(only), _ids(skip), regrade, regrade_with)
         grader = next((d.grader for d in detectors if hasattr(d, "grader")), None) or (MathVerifyGrader() if regrade else None)
         gate = _ids(fail_on)
-        unknown = [g for g in gate if g not in {d.id for d in select(regrade=True)}]
+        unknown = [g for g in gate if g not in {d.id for d in select(regrade=True, regrade_with=regrade_with)}]
         if unknown:
             raise ValueError(f"--fail-on: unknown detector {unknown[0]!r}; see `r1verify audit --help`")
         cols = RolloutColumns.parse(maps)
@@ -114,7 +121,7 @@ def audit_command(
     started = time.perf_counter()
     try:
         with _progress(sys.stderr.isatty() and summary_format != "none", total) as advance:
-            run = run_audit(stream, detectors, min_reward, lambda: advance(1), grader)
+            run = run_audit(stream, detectors, min_reward, lambda: advance(1), grader, workers)
     except InvalidRow as exc:
         fail(f"{exc}\nnothing was written; fix the row, or pass --skip-invalid to skip such rows")
     except KeyboardInterrupt:

@@ -113,3 +113,15 @@ def test_the_bundled_example_shows_rising_hacks(tmp_path):
     called = {c["detector"] for c in data["callouts"]}
     assert {"answer_in_reasoning", "empty_reasoning"} <= called and not called & {"hedge", "prompt_copy"}
     assert "answer_in_reasoning" in result.output and "rows/s" in result.output
+
+
+def test_regrade_with_adds_a_detector_and_a_bad_spec_exits_2(tmp_path):
+    src = write(tmp_path / "roll.jsonl", ROWS)
+    out = tmp_path / "r.json"
+    result = run("audit", src, "--regrade-with", "math:preset=lenient", "--workers", "1", "--fail-on", "regrade_math",
+                 "-o", str(out), "--summary", "none")
+    data = json.loads(out.read_text())
+    counts = {d["id"]: d["flagged"] for d in data["detectors"]}
+    assert counts["regrade_math"] == 1 and result.exit_code == 1  # c: the box is only in the reasoning
+    bad = run("audit", src, "--regrade-with", "nope", "--summary", "none")
+    assert bad.exit_code == 2 and "--regrade-with: no verifier named 'nope'" in bad.output

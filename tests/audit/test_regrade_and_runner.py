@@ -77,3 +77,34 @@ def test_select_names_the_detectors_for_an_unknown_id():
         select(only=["nope"])
     assert [d.id for d in select(skip=["regrade_math_verify"])][-1] == "length_exploit"
     assert "regrade_math_verify" not in [d.id for d in select(regrade=False)]
+
+
+def test_regrade_with_the_math_plugin_flags_what_it_rejects_and_reports_its_errors():
+    from r1verify.audit.engine_regrade import regraders, run_regraders
+
+    [strict] = regraders(["math:preset=strict"])
+    assert strict.id == "regrade_math" and strict.category == "regrade"
+    rows = [
+        rollout("<think>\nx\n</think>\nThe answer is $\\boxed{\\frac{3}{8}}$.", "q", "\\frac{3}{8}", "math", index=0),
+        rollout("<think>\nSo \\boxed{\\frac{3}{8}}.\n</think>\nI hope this helps!", "q", "\\frac{3}{8}", "math", index=1),
+        rollout("<think>\nx\n</think>\n$\\boxed{\\frac{1}{2}}$ or $\\boxed{\\frac{3}{8}}$", "q", "\\frac{3}{8}", "math", index=2),
+        rollout("```python\nprint(1)\n```", "q", {"inputs": ["\n"], "outputs": ["1\n"]}, "code", index=3),
+    ]
+    hits, errors = run_regraders([strict], rows, workers=1)
+    assert sorted(r.index for r, _ in hits) == [1, 2] and errors == []
+    by_index = {r.index: f for r, f in hits}
+    assert by_index[1].reason.startswith("math says no_answer:") and by_index[1].evidence == "\nI hope this helps!"
+    assert by_index[2].reason.startswith("math says wrong:")
+    for r, f in hits:
+        assert r.completion[f.start : f.end] == f.evidence
+
+
+def test_regrade_with_names_a_bad_spec():
+    import pytest
+
+    from r1verify.audit.engine_regrade import regraders
+
+    with pytest.raises(ValueError, match="--regrade-with: no verifier named 'nope'"):
+        regraders(["nope"])
+    with pytest.raises(ValueError, match="expected one of 'strict', 'lenient'"):
+        regraders(["math:preset=sometimes"])
