@@ -231,7 +231,10 @@ class Session:
             return CallResult(status=CallStatus.BUDGET_SPENT, alive=False,
                               ended=f"all {self.limits.max_calls} calls were made")
         self.calls += 1
-        result = self._pool._call(self._runner, code, self.limits)
+        try:
+            result = self._pool._call(self._runner, code, self.limits)
+        except Exception as exc:  # noqa: BLE001 - e.g. the pool closed under this call: never raise into a trainer
+            result = CallResult.not_run(CallStatus.SANDBOX_ERROR, f"the sandbox failed: {type(exc).__name__}: {exc}")
         if not result.alive:
             self._ended = result.ended or result.status.value
         return result

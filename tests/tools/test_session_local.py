@@ -120,3 +120,18 @@ def test_closing_the_pool_ends_open_sessions():
     session = pool.open_session()
     pool.close()
     assert session.run("1").status is CallStatus.CLOSED and pool.container_names == []
+
+
+def test_closing_the_pool_during_a_call_is_a_result_not_an_exception():
+    import threading
+
+    pool = SessionPool(backend="local", warm=1, max_sessions=1).start()
+    session = pool.open_session(SessionLimits(timeout=10))
+    results = []
+    worker = threading.Thread(target=lambda: results.append(session.run("import time\ntime.sleep(5)")))
+    worker.start()
+    time.sleep(0.3)
+    pool.close()
+    worker.join(timeout=15)
+    assert not worker.is_alive() and results[0].status in (CallStatus.CLOSED, CallStatus.SANDBOX_ERROR)
+    assert not results[0].alive and session.run("1").status is CallStatus.CLOSED

@@ -25,7 +25,7 @@ import signal
 import sys
 import time
 
-from .hardening import IS_INIT
+from .hardening import IS_INIT, _prctl
 from .protocol import HEADER
 from .results import MEMORY_LIMIT, OUTPUT_LIMIT, TIMEOUT
 from .supervise import STDERR_KEEP, _Capture
@@ -38,6 +38,7 @@ START_TIMEOUT = 10.0
 MAX_ANSWER = 1 << 20
 """Largest answer frame an interpreter may send (its value and traceback are trimmed far below this)."""
 OK, ERROR, CRASHED = "ok", "error", "crashed"
+PR_SET_PDEATHSIG = 1
 
 
 def _limit(pid: int, which: int, value: int) -> None:
@@ -65,6 +66,7 @@ class Interpreter:
         if self.pid == 0:  # pragma: no cover - the child
             try:
                 os.setsid()
+                _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # dies with the runner (matters on the local backend)
                 os.chdir(work)
                 null = os.open(os.devnull, os.O_RDONLY)
                 for fd, target in ((null, 0), (out_w, 1), (err_w, 2), (call_r, 3), (ans_w, 4)):
