@@ -109,7 +109,10 @@ class CallResult:
     ended: str = ""
     """Why the session ended (when ``alive`` is false)."""
     stdout_bytes: int = 0
+    """Bytes the call wrote to stdout (``stdout`` holds at most ``max_output`` of them)."""
     stderr_bytes: int = 0
+    truncated: bool = False
+    """``stdout`` or ``stderr`` holds less than the call wrote."""
 
     @property
     def ok(self) -> bool:
@@ -142,6 +145,7 @@ class CallResult:
             ended=str(answer.get("ended", "")),
             stdout_bytes=int(answer.get("stdout_bytes", 0)),
             stderr_bytes=int(answer.get("stderr_bytes", 0)),
+            truncated=bool(answer.get("truncated", False)),
         )
 
     @classmethod
@@ -152,10 +156,11 @@ class CallResult:
         """Short text for the model: output, the value, the error, and what a limit or a dead session means."""
         parts = []
         if self.stdout:
-            parts.append(self.stdout.rstrip("\n") + ("\n[stdout truncated]" if self.stdout_bytes > len(
-                self.stdout.encode("utf-8", "replace")) else ""))
+            parts.append(self.stdout.rstrip("\n"))
         if self.stderr:
             parts.append("[stderr]\n" + self.stderr.rstrip("\n"))
+        if self.truncated and self.status is not CallStatus.OUTPUT_LIMIT:
+            parts.append("[output truncated]")
         if self.value is not None:
             parts.append(f"Out: {self.value}")
         if self.exception is not None and self.status is not CallStatus.TIMEOUT:

@@ -70,6 +70,7 @@ def test_output_cap_memory_cap_and_call_budget(pool):
     with pool.open_session(limits) as session:
         flood = session.run("print('a' * 100_000)")
         assert flood.status is CallStatus.OUTPUT_LIMIT and len(flood.stdout) == 1000 and flood.stdout_bytes > 1000
+        assert flood.truncated and "[output limit" in flood.text()
         memory = session.run("x = bytearray(2_000_000_000)")
         assert memory.status is CallStatus.MEMORY_LIMIT and memory.exception.type == "MemoryError" and memory.alive
         assert session.run("1").ok

@@ -250,6 +250,7 @@ class Interpreter:
             "stderr": err.text(),
             "stdout_bytes": out.total,
             "stderr_bytes": err.total,
+            "truncated": out.total > out.kept or err.total > err.kept,
             "duration": round(time.monotonic() - start, 6),
             "call": self.calls,
             "alive": alive,
