@@ -48,6 +48,32 @@ class Summary:
                     stats.score_sum += verdict.score
                     stats.scored += 1
 
+    def to_state(self) -> dict[str, Any]:
+        """The counts as plain JSON (what a cluster worker sends back and a manifest keeps); see :meth:`merge`."""
+        return {
+            "rows": self.rows,
+            "passed": self.passed,
+            "reward_sum": self.reward_sum,
+            "skipped_rows": self.skipped_rows,
+            "verifiers": {
+                name: {"statuses": dict(v.statuses), "score_sum": v.score_sum, "scored": v.scored, "seconds": v.seconds}
+                for name, v in self.verifiers.items()
+            },
+        }
+
+    def merge(self, state: dict[str, Any]) -> None:
+        """Add the counts of another summary's :meth:`to_state` (a shard verified elsewhere)."""
+        self.rows += state["rows"]
+        self.passed += state["passed"]
+        self.reward_sum += state["reward_sum"]
+        self.skipped_rows += state["skipped_rows"]
+        for name, data in state["verifiers"].items():
+            stats = self.verifiers.setdefault(name, VerifierStats())
+            stats.statuses.update(data["statuses"])
+            stats.score_sum += data["score_sum"]
+            stats.scored += data["scored"]
+            stats.seconds += data["seconds"]
+
     @property
     def wall_seconds(self) -> float:
         return time.perf_counter() - self.started

@@ -12,19 +12,22 @@ from ..io import write_jsonl
 from ..sft import sft_record
 from .app import cli
 from .common import dataset_options, dataset_run, interrupted, out_option, sft_format_option
+from ..backends.sharded import PartSpec
+from .app import fail
 from .outputs import OutputFile
+from .sharded_out import is_sharded_target, run_sharded
 
 
 @cli.command("filter")
 @dataset_options(default_recipe="cold-start")
-@out_option("Kept rows (JSONL).")
+@out_option("Kept rows (JSONL). With --backend ray, a folder (DIR/) gets kept and rejected parts per input shard.")
 @sft_format_option
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Rejected rows with the reasons [default: OUT with .rejects.jsonl].",
 )
-def filter_command(out_path: Path, fmt: str, rejects: Path | None, **options: Any) -> None:
+def filter_command(out_path: str, fmt: str, rejects: Path | None, **options: Any) -> None:
     """Keep the rows of INPUT that pass the recipe; write them SFT-ready, and the rest with reasons.
 
     A row passes when every verifier marked `required` in the recipe passes (status correct, or score >=
@@ -37,6 +40,15 @@ def filter_command(out_path: Path, fmt: str, rejects: Path | None, **options: An
       r1verify filter long_cot.jsonl --out sft.jsonl
       r1verify filter long_cot.jsonl --recipe my-cold-start.toml --format original --out kept.jsonl
     """
+    if is_sharded_target(out_path):
+        if rejects is not None:
+            fail("a sharded --out DIR/ holds the rejected parts too; leave --rejects out")
+        run_sharded(out_path, PartSpec("filter", fmt), options)
+        return
+    _filter_to_files(Path(out_path), fmt, rejects, options)
+
+
+def _filter_to_files(out_path: Path, fmt: str, rejects: Path | None, options: dict[str, Any]) -> None:
     rejects = rejects or out_path.with_suffix(".rejects.jsonl")
     reasons: Counter[str] = Counter()
     kept = 0

@@ -62,7 +62,7 @@ from .generating import run_generation, sampling_options
 )
 @sampling_options
 def reject_command(
-    out_path: Path,
+    out_path: str,
     group_by: str | None,
     keep: str,
     k: int,
@@ -87,11 +87,12 @@ def reject_command(
       r1verify reject samples.jsonl --group-by problem_id --keep first -k 2 --out sft.jsonl
       r1verify reject samples.jsonl --keep all --per-prompt rates.jsonl --out kept.jsonl
     """
+    target = Path(out_path)
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
     made: dict[str, Any] | None = None
     if generate:
-        generations = generations or out_path.with_name(out_path.stem + ".generations.jsonl")
-        check_target(out_path, "--out", [options["input"], generations])  # before the generation, not after it
+        generations = generations or target.with_name(target.stem + ".generations.jsonl")
+        check_target(target, "--out", [options["input"], generations])  # before the generation, not after it
         made = run_generation(
             options["input"], generations, options.pop("split"), None, options["skip_invalid"], **sampling
         )
@@ -102,8 +103,8 @@ def reject_command(
         fail("--endpoint, --model and --generations go with --generate (INPUT then holds prompts)")
     stats = RejectionStats()
     source = options["input"]
-    out = OutputFile(out_path, "--out", [source])
-    rates = OutputFile(per_prompt, "--per-prompt", [source, out_path]) if per_prompt else None
+    out = OutputFile(target, "--out", [source])
+    rates = OutputFile(per_prompt, "--per-prompt", [source, target]) if per_prompt else None
     try:
         with out, rates or contextlib.nullcontext(), dataset_run(**options) as run:
             key = group_key_function(group_by, run.stream.columns.prompt)
@@ -124,9 +125,9 @@ def reject_command(
             except (InvalidRow, UnsortedInput) as exc:
                 fail(str(exc))
     except KeyboardInterrupt:
-        interrupted(out_path, stats.kept, "run the command again to redo it whole")
+        interrupted(target, stats.kept, "run the command again to redo it whole")
     extra = stats.to_dict() | ({"generation": made} if made is not None else {})
-    run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {out_path})")
+    run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {target})")
 
 
 _SAMPLING_KEYS = frozenset(

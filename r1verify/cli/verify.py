@@ -11,18 +11,23 @@ from ..io import output_record, write_jsonl
 from .app import cli, fail
 from .common import dataset_options, dataset_run, interrupted, out_option
 from .outputs import OutputFile
+from ..backends.sharded import PartSpec
 from .resume import ResumePoint
+from .sharded_out import is_sharded_target, run_sharded
 
 
 @cli.command()
 @dataset_options()
-@out_option("Output JSONL: each input row plus reward, passed and verdicts.")
+@out_option(
+    "Output JSONL: each input row plus reward, passed and verdicts. With --backend ray, a folder (DIR/) gets one "
+    "part per input shard, written by the cluster, and a manifest; a rerun resumes (docs/scale.md)."
+)
 @click.option(
     "--resume",
     is_flag=True,
     help="Keep the rows OUT already holds (from a run that was stopped) and verify only the rest.",
 )
-def verify(out_path: Path, resume: bool, **options: Any) -> None:
+def verify(out_path: str, resume: bool, **options: Any) -> None:
     """Verify every row of INPUT and write rewards and verdicts to --out.
 
     INPUT is a .jsonl/.json/.parquet file, a folder saved with datasets' save_to_disk, or - for JSONL on stdin.
@@ -42,6 +47,16 @@ def verify(out_path: Path, resume: bool, **options: Any) -> None:
     the target and put in place at the end, so a failed run never leaves half a file over an earlier one;
     OUT may not be INPUT.
     """
+    if is_sharded_target(out_path):
+        if resume:
+            fail("--resume is for one output file; a sharded --out DIR/ resumes by itself when run again")
+        run_sharded(out_path, PartSpec("verify"), options)
+        return
+    verify_to_file(Path(out_path), resume, options)
+
+
+def verify_to_file(out_path: Path, resume: bool, options: dict[str, Any]) -> None:
+    """``verify`` into one JSONL file (atomically; ``resume`` keeps what an interrupted run wrote)."""
     point = ResumePoint.scan(out_path) if resume else ResumePoint(out_path)
     if resume and options["backend"] == "ray":
         fail("--resume reads the input in order on this machine; use --backend local to resume")

@@ -1,0 +1,358 @@
+"""Sharded output written by the cluster: one part per input shard, a manifest, and resume.
+
+With ``--backend ray --out DIR/`` the driver never sees a row. Each actor verifies a whole input shard and writes
+its part itself (``part-00012.jsonl``; ``filter`` writes ``part-00012.kept.jsonl`` and
+``part-00012.rejected.jsonl``) to a temporary name, renamed when the shard is done, and sends back only the
+shard's summary: row and status counts, the bytes and xxh3 digest of each file, the rows it skipped or the bad row
+it stopped at. The driver records each finished shard in ``DIR/_r1verify_manifest.json`` (rewritten atomically),
+merges the summaries and prints the usual table.
+
+Parts are numbered in input order, so concatenating them by name gives what a single-file run writes. A job
+started again with the same input, recipe and options resumes: shards whose files match the manifest (size and
+digest, not mere existence) are kept, torn or missing ones are verified again, and the result is the same as an
+uninterrupted run's — no row lost, none twice. Ray Data recreates an actor that died (its node went away) and
+retries its shard (``max_restarts=-1``, ``max_task_retries=-1``, set explicitly below); a retried shard rewrites
+its part from scratch.
+
+``DIR`` is a local folder (shared by every node, e.g. a network mount) or a pyarrow filesystem URI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import xxhash
+
+from ..engine import Engine
+from ..guard import RunGuard, RunStopped
+from ..io import ColumnMap, InputError, InvalidRow, output_record
+from ..pipeline import VerifyStream
+from ..recipe import Recipe
+from ..sft import sft_record
+from ..summary import Summary
+from . import BackendError
+from .shards import Shard, count_newlines, open_filesystem, plan_shards, read_rows, with_line_offsets
+
+MANIFEST = "_r1verify_manifest.json"
+MANIFEST_VERSION = 1
+TMP_SUFFIX = ".r1verify-tmp"
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """What each shard's part holds: ``verify`` results, or ``filter``'s kept (in ``fmt``) and rejected rows."""
+
+    command: Literal["verify", "filter"]
+    fmt: str = "messages"
+
+    def files(self, index: int) -> dict[str, str]:
+        stem = f"part-{index:05d}"
+        if self.command == "verify":
+            return {"out": f"{stem}.jsonl"}
+        return {"kept": f"{stem}.kept.jsonl", "rejected": f"{stem}.rejected.jsonl"}
+
+
+@dataclass
+class ShardOutcome:
+    """What an actor sends back for one shard (plain JSON)."""
+
+    index: int
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """File name -> ``{"bytes", "xxh3", "rows"}``."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    bad: str | None = None
+    """The bad row the shard stopped at (without ``skip_invalid``)."""
+    stopped: str | None = None
+    """Why the guard stopped the shard (a setup failure every sample shares, or past ``max_error_rate``)."""
+    kept: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+class _Part:
+    """One output file of a shard, written to a temporary name and moved into place by :meth:`finish`."""
+
+    def __init__(self, filesystem: Any, folder: str, name: str) -> None:
+        self.fs, self.name = filesystem, name
+        self.final = f"{folder}/{name}"
+        self.tmp = f"{folder}/.{name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+        self.stream = filesystem.open_output_stream(self.tmp)
+        self.digest = xxhash.xxh3_64()
+        self.bytes = self.rows = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        self.stream.write(data)
+        self.digest.update(data)
+        self.bytes += len(data)
+        self.rows += 1
+
+    def finish(self) -> dict[str, Any]:
+        self.stream.close()
+        self.fs.move(self.tmp, self.final)
+        return {"bytes": self.bytes, "xxh3": self.digest.hexdigest(), "rows": self.rows}
+
+
+class ShardWriter:
+    """The Ray Data actor: one Engine for its lifetime; each call verifies whole shards and writes their parts."""
+
+    def __init__(
+        self,
+        recipe: Recipe,
+        columns: ColumnMap,
+        workers: int,
+        batch_size: int,
+        skip_invalid: bool,
+        out_dir: str,
+        spec: PartSpec,
+        max_error_rate: float | None = None,
+    ) -> None:
+        self.recipe, self.columns, self.batch_size, self.skip_invalid = recipe, columns, batch_size, skip_invalid
+        self.spec, self.max_error_rate = spec, max_error_rate
+        self.fs, self.folder = open_filesystem(out_dir)
+        self.engine = Engine(recipe, workers=workers)
+
+    def __call__(self, batch: Any) -> Iterator[Any]:
+        import pyarrow as pa
+
+        for index, blob in zip(batch.column("index").to_pylist(), batch.column("shard").to_pylist(), strict=True):
+            outcome = self.write_shard(index, pickle.loads(blob))
+            yield pa.table({"outcome": [json.dumps(asdict(outcome))]})
+
+    def write_shard(self, index: int, shard: Shard) -> ShardOutcome:
+        outcome = ShardOutcome(index)
+        parts = {key: _Part(self.fs, self.folder, name) for key, name in self.spec.files(index).items()}
+        summary = Summary()
+        stream = VerifyStream(self.engine, self.columns, self.batch_size, self.skip_invalid)
+        reasons: Counter[str] = Counter()
+        guard = RunGuard(self.max_error_rate)
+        try:
+            for item in stream.run(read_rows(shard)):
+                if self.spec.command == "verify":
+                    parts["out"].write(output_record(item.row, item.result))
+                elif item.result.passed:
+                    parts["kept"].write(sft_record(item.row, item.sample, self.spec.fmt))  # type: ignore[arg-type]
+                else:
+                    failures = self.recipe.failures(item.result.verdicts, item.result.reward)
+                    reasons.update(f["rule"] for f in failures)
+                    parts["rejected"].write({**item.row.data, "reward": item.result.reward, "rejected_by": failures})
+                summary.add([item.result])
+                guard.add([item.result])
+            guard.finish()
+        except InvalidRow as exc:
+            outcome.bad = str(exc)
+        except RunStopped as exc:
+            outcome.stopped = str(exc)
+        summary.skipped_rows = len(stream.skipped)
+        outcome.skipped = stream.skipped[:5]
+        outcome.summary = summary.to_state()
+        outcome.kept = parts["kept"].rows if "kept" in parts else 0
+        outcome.reasons = dict(reasons)
+        outcome.files = {part.name: part.finish() for part in parts.values()}
+        return outcome
+
+
+def _fault_tolerant() -> dict[str, Any]:
+    """The actors' Ray options: an actor whose node died is recreated elsewhere and its shard verified again from
+    the start; actors spread over the nodes, each using its own node's sandbox pool."""
+    return {"max_restarts": -1, "max_task_retries": -1, "scheduling_strategy": "SPREAD"}
+
+
+@dataclass
+class ShardedJob:
+    """One sharded run: the plan, the manifest, what is done. :meth:`run` verifies the shards still to do."""
+
+    recipe: Recipe
+    input: str
+    out_dir: str
+    spec: PartSpec
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    batch_size: int = 512
+    skip_invalid: bool = False
+    max_error_rate: float | None = None
+    workers: int = 1
+    actors: int | None = None
+    shard_bytes: int = 4 << 20
+    done: dict[int, ShardOutcome] = field(default_factory=dict)
+    """Shards whose parts are complete (this run's and a resumed run's)."""
+    failed: dict[int, ShardOutcome] = field(default_factory=dict)
+    """Shards of this run that stopped at a bad row or were stopped by the guard: verified again on a rerun."""
+    shards: list[Shard] = field(default_factory=list)
+    resumed: int = 0
+    """Shards a previous run of this job had finished (kept, not verified again)."""
+
+    def __post_init__(self) -> None:
+        self.fs, self.folder = open_filesystem(self.out_dir)
+        self.started = time.perf_counter()
+
+    # ------------------------------------------------------------------ manifest
+    def job_key(self) -> dict[str, Any]:
+        """What must be equal for a rerun to resume: the input file, the recipe and the options."""
+        try:
+            fs, inner = open_filesystem(self.input)
+            info = fs.get_file_info(inner)
+        except InputError as exc:
+            raise BackendError(str(exc)) from None
+        recipe = hashlib.sha256(self.recipe.to_toml().encode("utf-8")).hexdigest()
+        return {
+            "input": self.input,
+            "input_bytes": info.size,
+            "input_mtime_ns": info.mtime_ns,
+            "recipe_sha256": recipe,
+            "spec": asdict(self.spec),
+            "columns": asdict(self.columns),
+            "skip_invalid": self.skip_invalid,
+        }
+
+    def load(self, plan: Callable[[], list[Shard]]) -> None:
+        """Read the manifest of an earlier run of this job (keeping its shard plan and finished shards whose files
+        still match), or plan the shards and start one."""
+        from pyarrow import fs as pafs
+
+        self.fs.create_dir(self.folder, recursive=True)
+        key = self.job_key()
+        path = f"{self.folder}/{MANIFEST}"
+        if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
+            self.shards = plan()
+            self._save(key)
+            return
+        with self.fs.open_input_stream(path) as fh:
+            data = json.loads(fh.read())
+        if data.get("version") != MANIFEST_VERSION or data.get("job") != key:
+            raise BackendError(
+                f"{self.out_dir} holds the parts of another job (a different input, recipe or options); "
+                "choose another --out folder, or delete this one to start over"
+            )
+        self.shards = [Shard(**s) for s in data["shards"]]
+        for raw in data["done"].values():
+            outcome = ShardOutcome(**raw)
+            if self._intact(outcome):
+                self.done[outcome.index] = outcome
+        self.resumed = len(self.done)
+
+    def _intact(self, outcome: ShardOutcome) -> bool:
+        for name, meta in outcome.files.items():
+            path = f"{self.folder}/{name}"
+            info = self.fs.get_file_info(path)
+            if info.size != meta["bytes"]:
+                return False
+            digest = xxhash.xxh3_64()
+            with self.fs.open_input_stream(path) as fh:
+                while block := fh.read(1 << 20):
+                    digest.update(block)
+            if digest.hexdigest() != meta["xxh3"]:
+                return False
+        return True
+
+    def record(self, outcome: ShardOutcome) -> None:
+        if outcome.bad or outcome.stopped:
+            self.failed[outcome.index] = outcome
+            return
+        self.done[outcome.index] = outcome
+        self._save(self.job_key())
+
+    def _save(self, key: dict[str, Any]) -> None:
+        data = {
+            "version": MANIFEST_VERSION,
+            "job": key,
+            "complete": len(self.done) == len(self.shards),
+            "shards": [asdict(s) for s in self.shards],
+            "done": {str(i): asdict(o) for i, o in sorted(self.done.items())},
+        }
+        tmp = f"{self.folder}/.{MANIFEST}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+        with self.fs.open_output_stream(tmp) as fh:
+            fh.write(json.dumps(data, indent=1).encode("utf-8"))
+        self.fs.move(tmp, f"{self.folder}/{MANIFEST}")
+
+    def remove_stray(self) -> int:
+        """Delete temporary files of dead or interrupted writers; returns how many."""
+        from pyarrow import fs as pafs
+
+        stray = [
+            info.path
+            for info in self.fs.get_file_info(pafs.FileSelector(self.folder))
+            if info.base_name.startswith(".") and info.base_name.endswith(TMP_SUFFIX)
+        ]
+        for path in stray:
+            self.fs.delete_file(path)
+        return len(stray)
+
+    # ------------------------------------------------------------------ running
+    def run(self, ray: Any, on_shard: Callable[[ShardOutcome], None]) -> None:
+        """Verify every shard not done yet on the cluster; ``on_shard`` sees each outcome as it is recorded."""
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        actors = self.actors or max(1, cpus // self.workers)
+        self.load(lambda: self._plan(ray, actors))
+        todo = [i for i in range(len(self.shards)) if i not in self.done]
+        if not todo:
+            return
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = False  # parts are named by index: no need to wait in line
+        context.enable_progress_bars = False
+        items = [{"index": i, "shard": pickle.dumps(self.shards[i], protocol=pickle.HIGHEST_PROTOCOL)} for i in todo]
+        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+            ShardWriter,
+            batch_size=1,
+            batch_format="pyarrow",
+            compute=ray.data.ActorPoolStrategy(size=min(actors, len(todo))),
+            num_cpus=self.workers,
+            ray_remote_args_fn=_fault_tolerant,
+            fn_constructor_kwargs={
+                "recipe": self.recipe,
+                "columns": self.columns,
+                "workers": self.workers,
+                "batch_size": self.batch_size,
+                "skip_invalid": self.skip_invalid,
+                "out_dir": self.out_dir,
+                "spec": self.spec,
+                "max_error_rate": self.max_error_rate,
+            },
+        )
+        rows = iter(dataset.iter_rows())
+        data_log = logging.getLogger("ray.data")  # Ray Data logs every execution at INFO; our summary says it
+        level = data_log.level
+        data_log.setLevel(logging.ERROR)
+        try:
+            for row in rows:
+                outcome = ShardOutcome(**json.loads(row["outcome"]))
+                self.record(outcome)
+                on_shard(outcome)
+                if outcome.stopped:
+                    return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+            data_log.setLevel(level)
+
+    def _plan(self, ray: Any, actors: int) -> list[Shard]:
+        try:
+            shards = plan_shards(self.input, shard_bytes=self.shard_bytes, min_shards=actors * 4)
+        except InputError as exc:
+            raise BackendError(str(exc)) from None
+        if shards[0].kind == "jsonl":
+            counter = ray.remote(num_cpus=1)(count_newlines)
+            shards = with_line_offsets(shards, ray.get([counter.remote(s) for s in shards]))
+        return shards
+
+    # ------------------------------------------------------------------ results
+    def outcomes(self) -> list[ShardOutcome]:
+        """Every shard's outcome this job knows, in input order."""
+        return [o for _, o in sorted({**self.done, **self.failed}.items())]
+
+    def summary(self) -> Summary:
+        """The merged summary of every shard written (the row counts of the whole output)."""
+        summary = Summary()
+        summary.started = self.started
+        for outcome in self.outcomes():
+            summary.merge(outcome.summary)
+        return summary

@@ -1,0 +1,99 @@
+"""``--backend ray --out DIR/``: the cluster writes one part per input shard; the driver prints the summary.
+
+See :mod:`r1verify.backends.sharded` (parts, manifest, resume) and docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..backends import BackendError, require_ray
+from ..backends.sharded import PartSpec, ShardedJob, ShardOutcome
+from ..io import ColumnMap, InputError
+from .app import fail
+from .common import EXIT_RUN_STOPPED, progress_bar, recipe_from_options, report_summary
+from .outputs import check_target, probe_target
+
+
+def is_sharded_target(out: str) -> bool:
+    """``--out`` names a folder (``DIR/``, an existing folder, or a URI without a file suffix)."""
+    if out.endswith("/"):
+        return True
+    if "://" in out:
+        return not Path(out.split("://", 1)[1]).suffix
+    return Path(out).is_dir()
+
+
+def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
+    """Run a verify/filter job with sharded output; exits like the single-file commands (2 bad row, 3 stopped)."""
+    from ..backends.ray_stream import connect
+
+    if options["backend"] != "ray":
+        fail(f"--out {out} is a folder: one part per input shard, written by the cluster, needs --backend ray; "
+             "give a file path for --out to write one file")
+    for name, flag in (("limit", "--limit"), ("split", "--split")):
+        if options.get(name) is not None:
+            fail(f"{flag} does not go with a sharded --out DIR/ (every shard is verified whole)")
+    if options["input"] == "-":
+        fail("a sharded --out DIR/ needs a .jsonl or .parquet file the cluster can read, not stdin")
+    check_target(Path(out.rstrip("/")) / "part", "--out", [options["input"]])  # a file where the folder should be
+    if options["summary_json"] is not None:
+        probe_target(options["summary_json"], "--summary-json", [options["input"]])
+    recipe = recipe_from_options(options["recipe_ref"], options["verifier_args"])
+    try:
+        columns = ColumnMap.parse(options["maps"])
+        ray = require_ray()
+    except (InputError, BackendError) as exc:
+        fail(str(exc))
+    job = ShardedJob(
+        recipe, options["input"], out.rstrip("/"), spec, columns, options["batch_size"], options["skip_invalid"],
+        options["max_error_rate"], options["workers"] or 1, options["actors"],
+    )
+    started = False
+    show = sys.stderr.isatty() and options["summary_format"] != "none"
+    try:
+        started = connect(ray, options["address"])
+        with progress_bar(show, None) as advance:
+
+            def on_shard(outcome: ShardOutcome) -> None:
+                advance(outcome.summary["rows"])
+
+            job.run(ray, on_shard)
+    except BackendError as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
+        fail(f"the Ray backend failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}")
+    finally:
+        job.remove_stray()
+        if started:
+            ray.shutdown()
+    _finish(job, out, spec, options)
+
+
+def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) -> None:
+    outcomes = job.outcomes()
+    summary = job.summary()
+    skipped = [line for o in outcomes for line in o.skipped][:5]
+    extra: dict[str, Any] = {"shards": len(job.shards), "resumed_shards": job.resumed, "out": out}
+    if spec.command == "filter":
+        reasons: dict[str, int] = {}
+        for o in outcomes:
+            for rule, n in o.reasons.items():
+                reasons[rule] = reasons.get(rule, 0) + n
+        kept = sum(o.kept for o in outcomes)
+        extra |= {"kept": kept, "rejected": summary.rows - kept, "rejected_by": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
+    report_summary(summary, options["summary_format"], options["summary_json"], skipped, extra)
+    stopped = next((o.stopped for o in outcomes if o.stopped), None)
+    if stopped:
+        click.echo(f"error: run stopped: {stopped}\nthe finished shards are in {out}; fix the cause and run the "
+                   "same command again: it resumes", err=True)
+        raise SystemExit(EXIT_RUN_STOPPED)
+    bad = next((o.bad for o in outcomes if o.bad), None)
+    if bad:
+        fail(f"{bad}\nthe rows before it and the other shards are in {out} (the manifest marks that shard "
+             "unfinished); fix the row and run again (a changed input starts over: delete the folder), or pass "
+             "--skip-invalid to skip such rows")
