@@ -42,7 +42,8 @@ def r1verify_cli():
 
 
 def call(code: str) -> str:
-    return "<think>compute</think>\n<tool_call>\n" + json.dumps({"name": "python", "arguments": {"code": code}}) + "\n</tool_call>"
+    payload = json.dumps({"name": "python", "arguments": {"code": code}})
+    return f"<think>compute</think>\n<tool_call>\n{payload}\n</tool_call>"
 
 
 def episode(executor, *responses):

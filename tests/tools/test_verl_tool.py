@@ -40,7 +40,8 @@ def _tool_agent_loop():
 
 @pytest.fixture
 def tools(tmp_path):
-    return {t.name: t for t in initialize_tools_from_config(str(write_tool_config(tmp_path / "t.yaml", **LOCAL_OPTIONS)))}
+    path = write_tool_config(tmp_path / "t.yaml", **LOCAL_OPTIONS)
+    return {t.name: t for t in initialize_tools_from_config(str(path))}
 
 
 def test_the_bundled_yaml_loads_through_the_registry():

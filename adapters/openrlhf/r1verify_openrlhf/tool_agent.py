@@ -70,7 +70,8 @@ def tool_calls(text: str, call_format: str = "tool_call") -> list[str]:
 class ToolAgentSettings(AgentSettings):
     """A :class:`~r1verify_openrlhf.agent.AgentSettings` with the sandbox: ``limits`` (or ``timeout``,
     ``memory_mb``, ``max_calls`` ... as keywords via ``SessionLimits``), ``sandbox`` (a ``SandboxConfig``),
-    ``backend`` (instead of ``sandbox``: docker, local or auto), ``max_sessions`` / ``warm`` (the session pool), ``call_format`` (``tool_call``, ``markdown``, ``both``),
+    ``backend`` (instead of ``sandbox``: docker, local or auto), ``max_sessions`` / ``warm`` (the session pool),
+    ``call_format`` (``tool_call``, ``markdown``, ``both``),
     ``observation`` (``tool_response``, ``torl`` or a template with ``{output}``), ``failed_call_penalty`` and
     ``max_chars`` (characters of a result the model reads). ``max_turns`` counts the model's turns."""
 
@@ -96,7 +97,7 @@ class ToolAgentSettings(AgentSettings):
             raise ValueError(f"observation must be {', '.join(OBSERVATIONS)} or a template containing {{output}}")
         super().__init__(recipe, max_turns=max_turns, **options)
         self.limits = limits or SessionLimits()
-        self.sandbox = sandbox or (SandboxConfig(backend=backend) if backend else SandboxConfig())  # type: ignore[arg-type]
+        self.sandbox = sandbox or SandboxConfig(backend=backend or "auto")  # type: ignore[arg-type]
         self.pool_options = {"max_sessions": max_sessions, "warm": warm}
         self.call_format = call_format
         self.observation = OBSERVATIONS.get(observation, observation)
@@ -217,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipe", help="a recipe name or TOML path")
-    parser.add_argument("-v", "--verifier", action="append", default=[], help="NAME[:opt=val,...] (instead of --recipe)")
+    parser.add_argument("-v", "--verifier", action="append", default=[],
+                        help="NAME[:opt=val,...] (instead of --recipe)")
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--max-turns", type=int, default=8)
     parser.add_argument("--call-format", default="tool_call", choices=["tool_call", "markdown", "both"])

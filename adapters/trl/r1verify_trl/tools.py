@@ -12,8 +12,8 @@ Example::
                           args=GRPOConfig(reward_weights=rf.weights, ...))
 
 TRL builds one :class:`PythonToolEnv` per rollout and calls ``reset(**row)`` before each generation: the rollout
-gets a fresh session (opened at its first call; the previous one is closed), closed again by ``get_reward()``. Its public method ``python`` is the tool (TRL derives the schema from
-its type hints and docstring). ``get_reward()`` (TRL calls it without arguments, so it cannot see the completion)
+gets a fresh session (opened at its first call; the previous one is closed), closed again by ``get_reward()``.
+Its public method ``python`` is the tool (TRL derives the schema from its type hints and docstring). ``get_reward()`` (TRL calls it without arguments, so it cannot see the completion)
 is the tool-use shaping: ``-failed_call_penalty`` per call that did not end ``ok`` and ``-budget_penalty`` once the
 call budget was overrun; the recipe's reward functions grade the final answer, with the ``environments`` TRL passes
 them available too. Nothing here raises into the trainer: a sandbox that fails is a tool result the model reads.
