@@ -304,3 +304,8 @@ def test_choice_sentences_that_still_name_two_letters():
         assert plain(completion, "C").status is Status.WRONG
         assert plain(completion, "A").status is Status.WRONG
     assert plain("\\boxed{C, not A}", "C").status is Status.WRONG  # a box is the answer itself
+
+
+def test_unicode_superscripts_are_powers():
+    assert plain("Therefore, \\boxed{g(x) = x² - 2x + 2}.", "x^2-2x+2").status is Status.CORRECT
+    assert plain("Therefore, \\boxed{g(x) = x³ - 2x + 2}.", "x^2-2x+2").status is Status.WRONG

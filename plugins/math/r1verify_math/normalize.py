@@ -45,6 +45,8 @@ _OPEN = {"(", "[", "{"}
 _CLOSE = {")", "]", "}"}
 
 
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "⁴": "^4", "⁻": "^-", "¹": "^1"})
+"""Unicode superscript digits as LaTeX powers (``x²`` is ``x^2``)."""
 _ORDINAL = re.compile(
     r"(?<=\d)\s*(?:\^\s*\{?\s*\\(?:text|mathrm|textrm)\s*\{\s*(?:st|nd|rd|th)\s*\}\s*\}?"
     r"|\^\s*\{\s*(?:st|nd|rd|th)\s*\}|(?:st|nd|rd|th)(?![A-Za-z]))"
@@ -89,7 +91,7 @@ def normalize(answer: str) -> str:
 
 def read(answer: str) -> Reading:
     """The canonical form of an answer, with its unit and multiplier set aside."""
-    s = strip_format(answer).strip()
+    s = strip_format(answer).strip().translate(_SUPERSCRIPTS)  # x² - 2x
     dollars = "\\$" in s
     s = s.replace("\\$", "").replace("$", "")
     s = _DELIMITERS.sub("", s)

@@ -12,7 +12,8 @@ reasoning tags) has no closing tag to say it is complete, so two things are read
   cannot end a sentence ("the", "is", "of", ...). Such a completion is ``no_answer`` ("truncated"), whatever
   it stated earlier: the sentence it was writing may have changed the answer.
 
-Pure string work, linear in the text (only its last paragraph is scanned for open groups).
+Pure string work: only the end of the text is scanned (a marker search runs only when a marker's first letters
+occur).
 """
 
 from __future__ import annotations
@@ -33,25 +34,32 @@ _OPEN_END = re.compile(
 capital "A" ends "… it can't be A")."""
 _BRACES = re.compile(r"\\.|[{}]", re.DOTALL)
 _COMMAND = re.compile(r"\\[A-Za-z]{2,}")
+_RULE_CHARS = frozenset("-*_=~")
 _REACH = 4000
-"""How much of the end of the region is scanned for unclosed math and brace groups."""
+"""How much of the end of the region is scanned for unclosed math spans."""
+_PARAGRAPH = 1500
+"""How much of the last paragraph is scanned for unclosed brace groups."""
 
 
 def final_turn(region: str) -> str:
     """``region`` up to the first marker of another chat turn (see the module docstring)."""
+    if "<|" not in region and "Human" not in region and "User" not in region:
+        return region  # the usual case, decided without a regex scan
     m = _END_OF_TURN.search(region)
     return region[: m.start()] if m else region
 
 
 def stops_mid_sentence(region: str) -> bool:
     """Whether ``region`` ends inside a sentence or a formula (see the module docstring)."""
-    text = _RULE_LINES.sub("", region.rstrip()).rstrip(_TRAILING_EMPHASIS)
-    if not text:
+    tail = region[-_REACH:].rstrip()
+    if tail[-1:] in _RULE_CHARS:
+        tail = _RULE_LINES.sub("", tail)
+    tail = tail.rstrip(_TRAILING_EMPHASIS)
+    if not tail:
         return False
-    if _OPEN_END.search(text[-12:]):
+    if _OPEN_END.search(tail[-12:]):
         return True
-    tail = text[-_REACH:]
-    return _open_math(tail) or _open_braces(tail[tail.rfind("\n\n") + 1 :])
+    return _open_math(tail) or _open_braces(tail[max(tail.rfind("\n\n") + 1, len(tail) - _PARAGRAPH) :])
 
 
 def _open_math(tail: str) -> bool:
