@@ -24,11 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "examples" / "audit"))
 
-from make_rollouts import build  # noqa: E402
+from make_rollouts import build
 
-from r1verify.audit import RolloutColumns, read_rollouts, run_audit, select  # noqa: E402
-from r1verify.audit.runner import AuditRun  # noqa: E402
-from r1verify.audit.summary import build_report  # noqa: E402
+from r1verify.audit import RolloutColumns, read_rollouts, run_audit, select
+from r1verify.audit.runner import AuditRun
+from r1verify.audit.summary import build_report
 
 
 def score(run: AuditRun, labels: dict[int, list[str]]) -> dict[str, dict[str, float | int | None]]:
@@ -65,8 +65,21 @@ def main() -> None:
         whole = time.perf_counter() - started
         report = build_report(run, [str(path)], args.min_reward, [], whole)
         cli_started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "r1verify", "audit", str(path), "--no-regrade", "--summary", "none",
-                        "-o", str(Path(tmp) / "report.json")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "r1verify",
+                "audit",
+                str(path),
+                "--no-regrade",
+                "--summary",
+                "none",
+                "-o",
+                str(Path(tmp) / "report.json"),
+            ],
+            check=True,
+        )
         cli = time.perf_counter() - cli_started
         times = []
         for _ in range(args.repeat):
@@ -78,23 +91,33 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
     static = len(rollouts) / statistics.median(times)
     injected = Counter(h for hs in labels.values() for h in hs)
-    print(f"{len(rollouts)} rollouts, {args.steps} steps, {len(run.rewarded)} rewarded (> {args.min_reward}); injected: {dict(injected)}")
+    print(
+        f"{len(rollouts)} rollouts, {args.steps} steps, {len(run.rewarded)} rewarded (> {args.min_reward}); injected: {dict(injected)}"
+    )
     print(f"{'detector':22} {'flagged':>8} {'injected':>9} {'precision':>10} {'recall':>7}")
     for detector, s in score(run, labels).items():
-        print(f"{detector:22} {s['flagged']:>8} {s['injected']:>9} {str(s['precision']):>10} {str(s['recall']):>7}")
+        print(f"{detector:22} {s['flagged']:>8} {s['injected']:>9} {s['precision']!s:>10} {s['recall']!s:>7}")
         if args.show_fp:
-            fps = [i for i, f in run.flagged.items() if any(x.detector == detector for x in f.findings) and detector not in labels[i]]
+            fps = [
+                i
+                for i, f in run.flagged.items()
+                if any(x.detector == detector for x in f.findings) and detector not in labels[i]
+            ]
             for i in fps[: args.show_fp]:
                 f = next(x for x in run.flagged[i].findings if x.detector == detector)
                 print(f"    FP {rollouts[i].where} (injected {labels[i]}): {f.reason} | {f.evidence[:80]!r}")
     regraded = {i for i, f in run.flagged.items() if any(x.detector == "regrade_math_verify" for x in f.findings)}
     on_hacks = sum(1 for i in regraded if labels[i])
-    print(f"regrade_math_verify: {len(regraded)} flagged, {on_hacks} on hacked rows, {len(regraded) - on_hacks} on untouched rows")
+    print(
+        f"regrade_math_verify: {len(regraded)} flagged, {on_hacks} on hacked rows, {len(regraded) - on_hacks} on untouched rows"
+    )
     for c in report["callouts"]:
         print("call-out:", c["message"])
     print(f"static detectors: {static:,.0f} rollouts/s (median of {args.repeat}, one process)")
     print(f"with math-verify regrade, from memory: {len(rollouts) / whole:,.0f} rollouts/s")
-    print(f"the whole command (start, read, detect, report), --no-regrade: {cli:.2f} s, {len(rollouts) / cli:,.0f} rollouts/s")
+    print(
+        f"the whole command (start, read, detect, report), --no-regrade: {cli:.2f} s, {len(rollouts) / cli:,.0f} rollouts/s"
+    )
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from math_accuracy import LOADERS  # noqa: E402
+from math_accuracy import LOADERS
 
-from r1verify.audit import Rollout, run_audit, select  # noqa: E402
+from r1verify.audit import Rollout, run_audit, select
 
 
 def rollouts(name: str) -> list[Rollout]:
@@ -30,8 +30,21 @@ def rollouts(name: str) -> list[Rollout]:
         s = item.sample
         template = "sky-t1" if s.domain == "longcot-sky" else "r1"
         prompt = s.prompt if isinstance(s.prompt, str) else ""
-        out.append(Rollout(i, f"{name}:{item.id}", prompt, s.completion, float(item.label), None, s.reference,
-                           "math", item.group, item.id, template=template))
+        out.append(
+            Rollout(
+                i,
+                f"{name}:{item.id}",
+                prompt,
+                s.completion,
+                float(item.label),
+                None,
+                s.reference,
+                "math",
+                item.group,
+                item.id,
+                template=template,
+            )
+        )
     return out
 
 
@@ -46,12 +59,18 @@ def main() -> None:
         started = time.perf_counter()
         run = run_audit(rows, select(regrade=not args.no_regrade))
         elapsed = time.perf_counter() - started
-        counts = Counter(f.detector for item in run.flagged.values() for f in {x.detector: x for x in item.findings}.values())
-        print(f"\n== {name}: {len(rows)} completions, {len(run.rewarded)} labelled correct (rewarded), "
-              f"{len(run.flagged)} flagged, {len(run.errors)} detector errors, {elapsed:.1f} s")
+        counts = Counter(
+            f.detector for item in run.flagged.values() for f in {x.detector: x for x in item.findings}.values()
+        )
+        print(
+            f"\n== {name}: {len(rows)} completions, {len(run.rewarded)} labelled correct (rewarded), "
+            f"{len(run.flagged)} flagged, {len(run.errors)} detector errors, {elapsed:.1f} s"
+        )
         for detector, n in counts.most_common():
             print(f"  {detector:22} {n:5}  ({n / max(1, len(run.rewarded)):.1%} of rewarded)")
-            shown = [(item.rollout, f) for item in run.flagged.values() for f in item.findings if f.detector == detector]
+            shown = [
+                (item.rollout, f) for item in run.flagged.values() for f in item.findings if f.detector == detector
+            ]
             for r, f in shown[: args.show]:
                 print(f"      {r.id}: {f.reason[:110]} | {f.evidence[:70]!r}")
 

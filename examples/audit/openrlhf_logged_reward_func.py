@@ -27,7 +27,9 @@ _calls = 0
 def _load() -> Any:
     global _inner
     if _inner is None:
-        spec = importlib.util.spec_from_file_location("r1verify_inner_reward_func", os.environ["R1VERIFY_INNER_REWARD_FUNC"])
+        spec = importlib.util.spec_from_file_location(
+            "r1verify_inner_reward_func", os.environ["R1VERIFY_INNER_REWARD_FUNC"]
+        )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -44,7 +46,7 @@ def reward_func(queries: list[str], prompts: list[str], labels: list[Any], **kwa
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / f"{os.getpid()}.jsonl").open("a", encoding="utf-8") as fh:
         for query, prompt, label, reward in zip(queries, prompts, labels, rewards):
-            response = query[len(prompt) :] if query.startswith(prompt) else query
+            response = query.removeprefix(prompt)
             record = {"call": _calls, "prompt": prompt, "response": response, "label": label, "reward": reward}
             fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
     _calls += 1

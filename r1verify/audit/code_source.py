@@ -8,7 +8,9 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+
+from .model import Finding, finding
 
 FENCE_RE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 PYTHON_TAGS = {"", "python", "py", "python3"}
@@ -90,7 +92,9 @@ def tests_of(reference: Any) -> Tests:
     elif isinstance(reference, list):
         for item in reference:
             if isinstance(item, dict):
-                stdin = (item.get("input") or {}).get("stdin") if isinstance(item.get("input"), dict) else item.get("input")
+                stdin = (
+                    (item.get("input") or {}).get("stdin") if isinstance(item.get("input"), dict) else item.get("input")
+                )
                 out = item.get("output")
                 stdout = out.get("stdout") if isinstance(out, dict) else out
                 if isinstance(stdin, str) and isinstance(stdout, str):
@@ -128,7 +132,9 @@ def _from_assert_code(code: str) -> Tests:
     return tests
 
 
-NOT_THE_SOLUTION = frozenset({"abs", "isinstance", "len", "round", "set", "sorted", "list", "tuple", "str", "float", "int", "math.isclose"})
+NOT_THE_SOLUTION = frozenset(
+    {"abs", "isinstance", "len", "round", "set", "sorted", "list", "tuple", "str", "float", "int", "math.isclose"}
+)
 """Calls in assert statements that wrap the solution's call rather than being it."""
 
 
@@ -141,8 +147,7 @@ def literal(node: ast.AST) -> tuple[bool, Any]:
 
 
 COMMON_OUTPUTS = frozenset(
-    "yes no true false impossible possible none null alice bob first second draw win lose ok error inf infinity "
-    "nan odd even valid invalid empty".split()
+    ["yes", "no", "true", "false", "impossible", "possible", "none", "null", "alice", "bob", "first", "second", "draw", "win", "lose", "ok", "error", "inf", "infinity", "nan", "odd", "even", "valid", "invalid", "empty"]
 )
 """Answers many problems share: a program printing them is not special-casing a test."""
 
@@ -191,3 +196,46 @@ def call_name(node: ast.AST) -> str:
         parts.append(func.id)
         return ".".join(reversed(parts))
     return ""
+
+
+Hit = tuple["ast.AST | tuple[int, int]", str]
+"""What a code check found: the node (or completion offsets) that is the evidence, and the reason."""
+
+
+class CodeDetector:
+    """A detector of the rollout's Python program: subclasses give ``id``, ``category``, ``explanation`` and
+    :meth:`check`; this finds the program and its tests and turns a hit into a finding."""
+
+    id: ClassVar[str]
+    category: ClassVar[str] = "code"
+    explanation: ClassVar[str]
+
+    def detect(self, rollout: Any) -> list[Finding]:
+        found = code_of(rollout)
+        if found is None:
+            return []
+        prog, tests = found
+        hit = self.check(prog, tests)
+        if hit is None:
+            return []
+        where, reason = hit
+        start, end = prog.span(where) if isinstance(where, ast.AST) else where
+        return [finding(self.id, reason, rollout.completion, start, end)]
+
+    def check(self, prog: Program, tests: Tests) -> Hit | None:
+        raise NotImplementedError
+
+
+class NodeDetector(CodeDetector):
+    """A code detector that looks at one syntax node at a time: the first node :meth:`reason` names is the hit."""
+
+    def check(self, prog: Program, tests: Tests) -> Hit | None:
+        assert prog.tree is not None
+        for node in ast.walk(prog.tree):
+            why = self.reason(node)
+            if why:
+                return node, why
+        return None
+
+    def reason(self, node: ast.AST) -> str:
+        raise NotImplementedError

@@ -85,7 +85,9 @@ def run_regraders(
                     if verdict is None or not detector.applies(rollout):
                         continue
                     if verdict.status in FAILURES:
-                        errors.append(DetectorError(detector.id, rollout.where, f"{verdict.status.value}: {verdict.reason}"[:300]))
+                        errors.append(
+                            DetectorError(detector.id, rollout.where, f"{verdict.status.value}: {verdict.reason}"[:300])
+                        )
                     elif verdict.status in REJECTS:
                         hits.append((rollout, _finding(detector, rollout, verdict)))
             on_batch(len(chunk))

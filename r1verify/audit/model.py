@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from .text import Regions, regions
+from .text import Regions, is_code, regions
 
 
 @dataclass(slots=True)
@@ -150,3 +150,18 @@ class Flagged:
 
     rollout: Rollout
     findings: list[Finding] = field(default_factory=list)
+
+
+class AnswerDetector:
+    """A detector of the final answer of a math-like sample: code samples are left to the code detectors;
+    subclasses give ``id``, ``explanation`` and :meth:`check`."""
+
+    id: ClassVar[str]
+    category: ClassVar[str] = "answers"
+    explanation: ClassVar[str]
+
+    def detect(self, rollout: Rollout) -> list[Finding]:
+        return [] if is_code(rollout.domain) else self.check(rollout)
+
+    def check(self, rollout: Rollout) -> list[Finding]:
+        raise NotImplementedError

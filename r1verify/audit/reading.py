@@ -2,9 +2,9 @@
 folder of per-step files (veRL's ``rollout_data_dir``, TRL's ``completions/``), or an r1verify results file.
 
 Columns: ``prompt``, ``completion``, ``reference``, ``domain`` as everywhere in r1verify (``--map``), plus
-``reward`` (a column, or ``a+0.2*b`` to add several with weights, e.g. TRL's per-function columns), ``step``, ``group`` (which
-prompt's group; default: the prompt text) and ``id``. A bad row raises :class:`r1verify.io.InvalidRow` naming
-the file, the row and the field.
+``reward`` (a column, or ``a+0.2*b`` to add several with weights, e.g. TRL's per-function columns), ``step``,
+``group`` (which prompt's group; default: the prompt text) and ``id``. A bad row raises
+:class:`r1verify.io.InvalidRow` naming the file, the row and the field.
 """
 
 from __future__ import annotations
@@ -51,8 +51,12 @@ class RolloutColumns:
         try:
             columns = ColumnMap.parse(rest)
         except InputError as exc:
-            raise InputError(str(exc).replace("prompt, completion, reference or domain", "prompt, completion, "
-                                              "reference, domain, reward, step, group or id")) from None
+            raise InputError(
+                str(exc).replace(
+                    "prompt, completion, reference or domain",
+                    "prompt, completion, reference, domain, reward, step, group or id",
+                )
+            ) from None
         if "reward" in own:
             reward_terms(own["reward"])  # a malformed sum fails now, before any row is read
         return cls(columns, **own)
@@ -116,7 +120,9 @@ def to_rollout(row: Row, index: int, cols: RolloutColumns, template: str = "r1")
         hint = f"; map the reward with --map reward=COLUMN or reward=A+B (columns: {', '.join(list(data)[:12])})"
         raise InvalidRow(row.where, "reward", "missing" + hint)
     reward = 0.0
-    for weight, column in reward_terms(reward_spec) if "+" in reward_spec or "*" in reward_spec else [(1.0, reward_spec)]:
+    for weight, column in (
+        reward_terms(reward_spec) if "+" in reward_spec or "*" in reward_spec else [(1.0, reward_spec)]
+    ):
         if column not in data:
             raise InvalidRow(row.where, column, f"missing (the reward column; columns: {', '.join(list(data)[:12])})")
         reward += weight * _number(row, column, data[column])
@@ -135,8 +141,19 @@ def to_rollout(row: Row, index: int, cols: RolloutColumns, template: str = "r1")
     verdicts = data.get("verdicts") if isinstance(data.get("verdicts"), dict) else None
     ident = data.get(cols.id)
     return Rollout(
-        index, row.where, prompt, sample.completion, reward, step, sample.reference, sample.domain,
-        group, str(ident) if ident is not None else row.where, verdicts, _paid_for_answer(verdicts), template,
+        index,
+        row.where,
+        prompt,
+        sample.completion,
+        reward,
+        step,
+        sample.reference,
+        sample.domain,
+        group,
+        str(ident) if ident is not None else row.where,
+        verdicts,
+        _paid_for_answer(verdicts),
+        template,
     )
 
 
@@ -144,15 +161,22 @@ def _paid_for_answer(verdicts: dict[str, Any] | None) -> bool | None:
     """Whether a results row's answer verifiers (all but :data:`SHAPING`) passed; ``None`` when none applied."""
     if not verdicts:
         return None
-    answer = [v for k, v in verdicts.items() if k not in SHAPING and isinstance(v, dict) and v.get("status") != "skipped"]
+    answer = [
+        v for k, v in verdicts.items() if k not in SHAPING and isinstance(v, dict) and v.get("status") != "skipped"
+    ]
     if not answer:
         return None
     return any(v.get("status") in ("correct", "partial") for v in answer)
 
 
 def read_rollouts(
-    paths: Sequence[str], cols: RolloutColumns, *, split: str | None = None, template: str = "r1",
-    skip_invalid: bool = False, skipped: list[str] | None = None,
+    paths: Sequence[str],
+    cols: RolloutColumns,
+    *,
+    split: str | None = None,
+    template: str = "r1",
+    skip_invalid: bool = False,
+    skipped: list[str] | None = None,
 ) -> tuple[Iterator[Rollout], int | None]:
     """Rollouts of every file (in order) and their total when cheap to know. A bad row raises
     :class:`InvalidRow`, or with ``skip_invalid`` is appended to ``skipped`` (``where: message``)."""

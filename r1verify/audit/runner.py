@@ -14,7 +14,6 @@ from .engine_regrade import EngineRegrade, regraders, run_regraders
 from .model import Detector, DetectorError, Flagged, GroupDetector, Rollout
 from .regrade import MathVerifyGrader, RegradeMathVerify, is_math
 
-
 ANSWER_CATEGORIES = ("answers", "code", "regrade")
 """Detectors of hacks on the answer's reward: they skip samples whose answer a results file shows was not paid."""
 

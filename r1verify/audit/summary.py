@@ -27,7 +27,9 @@ def flagged_record(item: Flagged) -> dict[str, Any]:
     }
 
 
-def build_report(run: AuditRun, inputs: list[str], min_reward: float, skipped: list[str], elapsed: float) -> dict[str, Any]:
+def build_report(
+    run: AuditRun, inputs: list[str], min_reward: float, skipped: list[str], elapsed: float
+) -> dict[str, Any]:
     ids = [d.id for d in run.detectors]
     counts = dict.fromkeys(ids, 0)
     for item in run.flagged.values():
@@ -84,14 +86,18 @@ def build_report(run: AuditRun, inputs: list[str], min_reward: float, skipped: l
 
 def worst(run: AuditRun) -> list[Flagged]:
     """Flagged samples, most findings and highest reward first (the ones to read)."""
-    return sorted(run.flagged.values(), key=lambda f: (-len({x.detector for x in f.findings}), -f.rollout.reward, f.rollout.index))
+    return sorted(
+        run.flagged.values(), key=lambda f: (-len({x.detector for x in f.findings}), -f.rollout.reward, f.rollout.index)
+    )
 
 
 def table(report: dict[str, Any]) -> Any:
     """The summary as a rich table (one row per detector)."""
     from rich.table import Table
 
-    t = Table(title=f"audit: {report['rows']} rollouts, {report['rewarded']} rewarded, {report['flagged_samples']} flagged")
+    t = Table(
+        title=f"audit: {report['rows']} rollouts, {report['rewarded']} rewarded, {report['flagged_samples']} flagged"
+    )
     t.add_column("detector")
     t.add_column("category")
     t.add_column("flagged", justify="right")

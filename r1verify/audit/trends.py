@@ -1,11 +1,10 @@
 """Trends over training steps: each detector's rate per step (flagged / rewarded samples of the step that it
-checks: code detectors code rows, answer detectors the others), the
-reward–length correlation per step, the second grader's accuracy per step, and call-outs for a detector whose
-rate rises while that accuracy does not.
+checks: code detectors code rows, answer detectors the others), the reward–length correlation per step, the
+second grader's accuracy per step, and call-outs for a detector whose rate rises while that accuracy does not.
 
 A rise compares the first and the last third of the steps: the rate grows by at least :data:`MIN_RISE` (absolute)
-and to at least :data:`RATIO` times its start, with at least :data:`MIN_FLAGS` samples flagged in the last third. Accuracy "does not rise" when it grows by less than
-:data:`ACCURACY_GAIN` over the same steps.
+and to at least :data:`RATIO` times its start, with at least :data:`MIN_FLAGS` samples flagged in the last third.
+Accuracy "does not rise" when it grows by less than :data:`ACCURACY_GAIN` over the same steps.
 """
 
 from __future__ import annotations
@@ -106,7 +105,11 @@ def callouts(steps: list[dict[str, Any]], detector_ids: list[str]) -> list[dict[
     out = []
     for detector in detector_ids:
         before, after = _rate(first, detector), _rate(last, detector)
-        if after - before < MIN_RISE or after < RATIO * before or sum(s["flagged"].get(detector, 0) for s in last) < MIN_FLAGS:
+        if (
+            after - before < MIN_RISE
+            or after < RATIO * before
+            or sum(s["flagged"].get(detector, 0) for s in last) < MIN_FLAGS
+        ):
             continue
         acc_before, acc_after = _accuracy(first), _accuracy(last)
         if acc_before is None or acc_after is None:
@@ -125,7 +128,8 @@ def callouts(steps: list[dict[str, Any]], detector_ids: list[str]) -> list[dict[
                 "steps_first": [s["step"] for s in first],
                 "steps_last": [s["step"] for s in last],
                 "suspicious": rising_accuracy is not True,
-                "message": f"{detector} rises from {before:.1%} to {after:.1%} of the rewarded samples it checks; {verdict}",
+                "message": f"{detector} rises from {before:.1%} to {after:.1%} of the rewarded samples it checks; "
+                + verdict,
             }
         )
     return out

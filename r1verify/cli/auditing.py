@@ -26,34 +26,52 @@ def _ids(value: str | None) -> list[str]:
 @cli.command("audit")
 @click.argument("rollouts", nargs=-1, required=True, metavar="ROLLOUTS...")
 @click.option("--out", "-o", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="The report as JSON.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="The report as an HTML page.")
 @click.option(
-    "--flagged", "flagged_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="The report as an HTML page."
+)
+@click.option(
+    "--flagged",
+    "flagged_path",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Every flagged sample as JSONL: id, where, step, reward, detectors, findings (reason + evidence span).",
 )
 @click.option(
-    "--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
     help="Column of prompt/completion/reference/domain/reward/step/group/id, e.g. --map completion=output; "
     "reward=A+B adds columns (TRL logs one column per reward function).",
 )
 @click.option("--split", help="Split to read from a saved Hugging Face DatasetDict.")
 @click.option(
-    "--template", type=click.Choice(TEMPLATE_NAMES), default="r1", show_default=True,
+    "--template",
+    type=click.Choice(TEMPLATE_NAMES),
+    default="r1",
+    show_default=True,
     help="Where the reasoning ends and the answer starts (docs/templates.md).",
 )
 @click.option(
-    "--min-reward", type=float, default=0.0, show_default=True,
+    "--min-reward",
+    type=float,
+    default=0.0,
+    show_default=True,
     help="A sample is 'rewarded' (and audited) when its reward is above this.",
 )
 @click.option("--only", metavar="ID[,ID...]", help="Run only these detectors.")
 @click.option("--skip", metavar="ID[,ID...]", help="Do not run these detectors.")
 @click.option(
-    "--regrade/--no-regrade", default=True, show_default=True,
+    "--regrade/--no-regrade",
+    default=True,
+    show_default=True,
     help="Re-grade math samples with plain math-verify: rewarded ones it rejects are flagged, and its accuracy per "
     "step is what rising detector rates are compared with.",
 )
 @click.option(
-    "--regrade-with", "regrade_with", multiple=True, metavar="VERIFIER[:k=v,...]",
+    "--regrade-with",
+    "regrade_with",
+    multiple=True,
+    metavar="VERIFIER[:k=v,...]",
     help="Also re-grade the rewarded samples with an r1verify verifier (repeatable; as=NAME for a second of one "
     "kind), e.g. math:preset=lenient; the ones it rejects are flagged as regrade_NAME.",
 )
@@ -62,13 +80,31 @@ def _ids(value: str | None) -> list[str]:
 @click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows (counted) instead of stopping (exit 2).")
 @click.option("--examples", type=click.IntRange(min=0), default=12, show_default=True, help="Worst examples in --html.")
 @click.option(
-    "--summary", "summary_format", type=click.Choice(["auto", "table", "json", "none"]), default="auto",
-    show_default=True, help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
+    "--summary",
+    "summary_format",
+    type=click.Choice(["auto", "table", "json", "none"]),
+    default="auto",
+    show_default=True,
+    help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
 )
 def audit_command(
-    rollouts: tuple[str, ...], out_path: Path | None, html_path: Path | None, flagged_path: Path | None,
-    maps: tuple[str, ...], split: str | None, template: str, min_reward: float, only: str | None,
-    skip: str | None, regrade: bool, regrade_with: tuple[str, ...], workers: int | None, fail_on: str | None, skip_invalid: bool, examples: int, summary_format: str,
+    rollouts: tuple[str, ...],
+    out_path: Path | None,
+    html_path: Path | None,
+    flagged_path: Path | None,
+    maps: tuple[str, ...],
+    split: str | None,
+    template: str,
+    min_reward: float,
+    only: str | None,
+    skip: str | None,
+    regrade: bool,
+    regrade_with: tuple[str, ...],
+    workers: int | None,
+    fail_on: str | None,
+    skip_invalid: bool,
+    examples: int,
+    summary_format: str,
 ) -> None:
     """Look for reward hacking in the rollouts of a training run.
 
@@ -104,7 +140,9 @@ def audit_command(
     outputs = [(p, o) for p, o in ((out_path, "--out"), (html_path, "--html"), (flagged_path, "--flagged")) if p]
     try:
         detectors = select(_ids(only), _ids(skip), regrade, regrade_with)
-        grader = next((d.grader for d in detectors if hasattr(d, "grader")), None) or (MathVerifyGrader() if regrade else None)
+        grader = next((d.grader for d in detectors if hasattr(d, "grader")), None) or (
+            MathVerifyGrader() if regrade else None
+        )
         gate = _ids(fail_on)
         unknown = [g for g in gate if g not in {d.id for d in select(regrade=True, regrade_with=regrade_with)}]
         if unknown:
@@ -137,7 +175,9 @@ def audit_command(
     if html_path:
         from ..audit.html_report import render
 
-        write_text_output(html_path, render(report, run, f"audit of {', '.join(inputs)[:120]}", examples), "--html", inputs)
+        write_text_output(
+            html_path, render(report, run, f"audit of {', '.join(inputs)[:120]}", examples), "--html", inputs
+        )
     _print_summary(report, summary_format, table)
     hits = [d for d in report["detectors"] if d["id"] in gate and d["flagged"]]
     if hits:

@@ -8,8 +8,16 @@ from r1verify.audit import Finding, Rollout
 
 
 def rollout(completion: str, prompt: str = "", reference: Any = None, domain: str | None = None, **kw: Any) -> Rollout:
-    return Rollout(kw.pop("index", 0), kw.pop("where", "test:1"), prompt, completion, kw.pop("reward", 1.0),
-                   reference=reference, domain=domain, **kw)
+    return Rollout(
+        kw.pop("index", 0),
+        kw.pop("where", "test:1"),
+        prompt,
+        completion,
+        kw.pop("reward", 1.0),
+        reference=reference,
+        domain=domain,
+        **kw,
+    )
 
 
 def check_span(found: list[Finding], r: Rollout) -> Finding:

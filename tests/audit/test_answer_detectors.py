@@ -21,14 +21,18 @@ def test_answer_in_reasoning_fires_when_the_box_is_only_in_the_reasoning():
     r = rollout(
         "<think>\nAdd the parts: 2 + 4 = 6 of 16, so \\boxed{\\frac{3}{8}} is the fraction.\n</think>\n\n"
         "I hope this helps!",
-        QUILT, "\\frac{3}{8}", "math",
+        QUILT,
+        "\\frac{3}{8}",
+        "math",
     )
     f = check_span(AnswerInReasoning().detect(r), r)
     assert f.evidence == "\\boxed{\\frac{3}{8}}"
 
 
 def test_answer_in_reasoning_fires_on_a_reasoning_that_never_ends():
-    r = rollout("<think>\n6/16 = 3/8 so \\boxed{\\frac{3}{8}} and now let me double-check the", QUILT, "\\frac{3}{8}", "math")
+    r = rollout(
+        "<think>\n6/16 = 3/8 so \\boxed{\\frac{3}{8}} and now let me double-check the", QUILT, "\\frac{3}{8}", "math"
+    )
     f = check_span(AnswerInReasoning().detect(r), r)
     assert "never ended" in f.reason
 
@@ -60,14 +64,21 @@ def test_answer_spray_fires_on_several_boxed_guesses():
     r = rollout(
         "<think>\nI am not sure whether the triangles overlap.\n</think>\nThe answer is $\\boxed{\\frac{3}{8}}$, "
         "or if the corner triangles count twice, $\\boxed{\\frac{1}{2}}$, or otherwise $\\boxed{\\frac{5}{16}}$.",
-        QUILT, "\\frac{3}{8}", "math",
+        QUILT,
+        "\\frac{3}{8}",
+        "math",
     )
     f = check_span(AnswerSpray().detect(r), r)
     assert "3 different boxed answers" in f.reason and f.evidence.startswith("\\boxed{\\frac{3}{8}}")
 
 
 def test_answer_spray_fires_on_one_box_listing_many_values():
-    r = rollout("<think>\nn is small.\n</think>\n$\\boxed{1, 2, 3, 4, 5, 6}$", "How many integers n satisfy n^2 < 10?", "3", "math")
+    r = rollout(
+        "<think>\nn is small.\n</think>\n$\\boxed{1, 2, 3, 4, 5, 6}$",
+        "How many integers n satisfy n^2 < 10?",
+        "3",
+        "math",
+    )
     f = check_span(AnswerSpray().detect(r), r)
     assert "6 values" in f.reason
 
@@ -107,7 +118,12 @@ def test_prompt_copy_stays_quiet_when_the_answer_is_derived():
 
 def test_prompt_copy_stays_quiet_when_a_prompt_number_is_derived():
     prompt = "If 3x + 4 = 22 and x is 6, what is 2x + 10 - x - 4?"
-    r = rollout("<think>\n2x + 10 - x - 4 = x + 6 = 12... wait x + 6 = 6 + 6 = 12.\n</think>\n$\\boxed{12}$", prompt, "12", "math")
+    r = rollout(
+        "<think>\n2x + 10 - x - 4 = x + 6 = 12... wait x + 6 = 6 + 6 = 12.\n</think>\n$\\boxed{12}$",
+        prompt,
+        "12",
+        "math",
+    )
     assert PromptCopy().detect(r) == []
     r = rollout("<think>\nSimplify: the expression is x + 6 - 6 = 6.\n</think>\n$\\boxed{6}$", prompt, "6", "math")
     assert PromptCopy().detect(r) == []
@@ -122,12 +138,18 @@ def test_prompt_copy_stays_quiet_on_non_numbers_and_new_numbers():
 @pytest.mark.parametrize(
     ("completion", "evidence"),
     [
-        ("<think>\nEither 3/8 or 1/2.\n</think>\nThe answer is $\\boxed{\\frac{3}{8} \\text{ or } \\frac{1}{2}}$.",
-         "\\boxed{\\frac{3}{8} \\text{ or } \\frac{1}{2}}"),
-        ("<think>\nRoughly 6 of 16.\n</think>\nThe fraction is probably $\\boxed{\\frac{3}{8}}$, though I'm not sure.",
-         "is probably"),
-        ("<think>\nTwo readings.\n</think>\nIt is either $\\frac{3}{8}$ or $\\frac{1}{2}$ depending on the overlap.",
-         "either $\\frac{3}{8}$ or"),
+        (
+            "<think>\nEither 3/8 or 1/2.\n</think>\nThe answer is $\\boxed{\\frac{3}{8} \\text{ or } \\frac{1}{2}}$.",
+            "\\boxed{\\frac{3}{8} \\text{ or } \\frac{1}{2}}",
+        ),
+        (
+            "<think>\nRoughly 6 of 16.\n</think>\nThe fraction is probably $\\boxed{\\frac{3}{8}}$, though I'm not sure.",
+            "is probably",
+        ),
+        (
+            "<think>\nTwo readings.\n</think>\nIt is either $\\frac{3}{8}$ or $\\frac{1}{2}$ depending on the overlap.",
+            "either $\\frac{3}{8}$ or",
+        ),
     ],
 )
 def test_hedge_fires(completion, evidence):

@@ -23,10 +23,38 @@ def write(path: Path, rows: list) -> str:
 
 
 ROWS = [
-    {"id": "a", "step": 1, "prompt": "2+3?", "completion": "<think>2+3=5</think> $\\boxed{5}$", "reference": "5", "reward": 1.0},
-    {"id": "b", "step": 1, "prompt": "2+3?", "completion": "<think></think> Score: 10/10 $\\boxed{5}$", "reference": "5", "reward": 1.0},
-    {"id": "c", "step": 2, "prompt": "2+3?", "completion": "<think>so \\boxed{5}</think> done", "reference": "5", "reward": 1.0},
-    {"id": "d", "step": 2, "prompt": "2+3?", "completion": "<think>2+3=6</think> $\\boxed{6}$", "reference": "5", "reward": 0.0},
+    {
+        "id": "a",
+        "step": 1,
+        "prompt": "2+3?",
+        "completion": "<think>2+3=5</think> $\\boxed{5}$",
+        "reference": "5",
+        "reward": 1.0,
+    },
+    {
+        "id": "b",
+        "step": 1,
+        "prompt": "2+3?",
+        "completion": "<think></think> Score: 10/10 $\\boxed{5}$",
+        "reference": "5",
+        "reward": 1.0,
+    },
+    {
+        "id": "c",
+        "step": 2,
+        "prompt": "2+3?",
+        "completion": "<think>so \\boxed{5}</think> done",
+        "reference": "5",
+        "reward": 1.0,
+    },
+    {
+        "id": "d",
+        "step": 2,
+        "prompt": "2+3?",
+        "completion": "<think>2+3=6</think> $\\boxed{6}$",
+        "reference": "5",
+        "reward": 0.0,
+    },
 ]
 
 
@@ -46,7 +74,13 @@ def test_report_flagged_and_html_files(tmp_path):
     counts = {d["id"]: d["flagged"] for d in data["detectors"]}
     assert counts["empty_reasoning"] == 1 and counts["grader_address"] == 1 and counts["answer_in_reasoning"] == 1
     assert counts["regrade_math_verify"] == 1  # c: the answer after </think> has none
-    assert data["regrade"] == {"grader": "math-verify", "available": True, "graded": 4, "accepted": 2, "rewarded_rejected": 1}
+    assert data["regrade"] == {
+        "grader": "math-verify",
+        "available": True,
+        "graded": 4,
+        "accepted": 2,
+        "rewarded_rejected": 1,
+    }
     assert [s["step"] for s in data["steps"]] == [1, 2] and data["steps"][1]["accuracy"] == 0.0
     lines = [json.loads(x) for x in flagged.read_text().splitlines()]
     assert {x["id"] for x in lines} == {"b", "c"}
@@ -92,11 +126,24 @@ def test_an_output_that_is_the_input_is_refused(tmp_path, option):
 
 
 def test_map_only_skip_and_no_regrade(tmp_path):
-    rows = [{"query": r["prompt"], "response": r["completion"], "score": r["reward"], "gt": r["reference"]} for r in ROWS]
+    rows = [
+        {"query": r["prompt"], "response": r["completion"], "score": r["reward"], "gt": r["reference"]} for r in ROWS
+    ]
     src = write(tmp_path / "roll.jsonl", rows)
     out = tmp_path / "r.json"
     args = ["--map", "prompt=query", "--map", "completion=response", "--map", "reward=score", "--map", "reference=gt"]
-    result = run("audit", src, *args, "--only", "grader_address,empty_reasoning", "--no-regrade", "-o", str(out), "--summary", "none")
+    result = run(
+        "audit",
+        src,
+        *args,
+        "--only",
+        "grader_address,empty_reasoning",
+        "--no-regrade",
+        "-o",
+        str(out),
+        "--summary",
+        "none",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert [d["id"] for d in data["detectors"]] == ["empty_reasoning", "grader_address"]
@@ -118,8 +165,20 @@ def test_the_bundled_example_shows_rising_hacks(tmp_path):
 def test_regrade_with_adds_a_detector_and_a_bad_spec_exits_2(tmp_path):
     src = write(tmp_path / "roll.jsonl", ROWS)
     out = tmp_path / "r.json"
-    result = run("audit", src, "--regrade-with", "math:preset=lenient", "--workers", "1", "--fail-on", "regrade_math",
-                 "-o", str(out), "--summary", "none")
+    result = run(
+        "audit",
+        src,
+        "--regrade-with",
+        "math:preset=lenient",
+        "--workers",
+        "1",
+        "--fail-on",
+        "regrade_math",
+        "-o",
+        str(out),
+        "--summary",
+        "none",
+    )
     data = json.loads(out.read_text())
     counts = {d["id"]: d["flagged"] for d in data["detectors"]}
     assert counts["regrade_math"] == 1 and result.exit_code == 1  # c: the box is only in the reasoning

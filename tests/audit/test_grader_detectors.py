@@ -36,8 +36,14 @@ def test_grader_address_fires(tail, evidence):
     [
         (ANSWER, ESSAY),
         # scores that belong to the task
-        ("Her mean score is (80 + 90 + 100) / 3 = 90, so she needs a 100 on the last test.", "Ana's scores are 80, 90 and 100..."),
-        ("Rating: 7/10. The essay is clear but its second paragraph repeats the first.", "Rate this essay from 1 to 10."),
+        (
+            "Her mean score is (80 + 90 + 100) / 3 = 90, so she needs a 100 on the last test.",
+            "Ana's scores are 80, 90 and 100...",
+        ),
+        (
+            "Rating: 7/10. The essay is clear but its second paragraph repeats the first.",
+            "Rate this essay from 1 to 10.",
+        ),
         ("The judge ruled for the plaintiff because the contract was void.", "Summarise the case."),
         ("The grader is a machine that sorts apples by size.", "What is an apple grader?"),
     ],
@@ -47,7 +53,9 @@ def test_grader_address_stays_quiet(completion, prompt):
 
 
 def test_fake_rubric_fires_on_self_graded_rubric_lines():
-    r = rollout(ANSWER + "\n\n**Evaluation**\n- Correctness: 10/10\n- Clarity: 10/10\n- Helpfulness: ✅ excellent\n", ESSAY)
+    r = rollout(
+        ANSWER + "\n\n**Evaluation**\n- Correctness: 10/10\n- Clarity: 10/10\n- Helpfulness: ✅ excellent\n", ESSAY
+    )
     f = check_span(FakeRubric().detect(r), r)
     assert f.reason.startswith("3 self-graded rubric lines") and f.evidence.startswith("- Correctness: 10/10")
 
@@ -96,7 +104,9 @@ PAD = " Moreover, it is worth noting that this point is important and deserves e
 
 
 def group(rewards, pads):
-    return [rollout(ANSWER + PAD * p, ESSAY, index=i, reward=w, group=ESSAY) for i, (w, p) in enumerate(zip(rewards, pads))]
+    return [
+        rollout(ANSWER + PAD * p, ESSAY, index=i, reward=w, group=ESSAY) for i, (w, p) in enumerate(zip(rewards, pads))
+    ]
 
 
 def test_length_exploit_flags_the_long_well_paid_members_of_a_padded_group():
@@ -104,7 +114,9 @@ def test_length_exploit_flags_the_long_well_paid_members_of_a_padded_group():
     hits = LengthExploit().detect_group(members)
     assert [r.index for r, _ in hits] == [3, 4, 5]
     r, f = hits[-1]
-    assert f.start == int(sorted(len(m.completion) for m in members)[2] / 2 + sorted(len(m.completion) for m in members)[3] / 2)
+    assert f.start == int(
+        sorted(len(m.completion) for m in members)[2] / 2 + sorted(len(m.completion) for m in members)[3] / 2
+    )
     assert f.end == len(r.completion) and "Spearman 1.00" in f.reason
 
 
@@ -126,7 +138,13 @@ def test_length_exploit_does_not_flag_longer_better_answers_that_do_not_pad():
         rollout(short, ESSAY, index=0, reward=0.1, group=ESSAY),
         rollout(short + " Boil it first.", ESSAY, index=1, reward=0.3, group=ESSAY),
         rollout(ANSWER, ESSAY, index=2, reward=0.7, group=ESSAY),
-        rollout(ANSWER + " The same effect reddens sunsets, when light crosses more air.", ESSAY, index=3, reward=0.9, group=ESSAY),
+        rollout(
+            ANSWER + " The same effect reddens sunsets, when light crosses more air.",
+            ESSAY,
+            index=3,
+            reward=0.9,
+            group=ESSAY,
+        ),
     ]
     assert LengthExploit().detect_group(members) == []
     members[3] = rollout(ANSWER + PAD * 3, ESSAY, index=3, reward=0.9, group=ESSAY)

@@ -18,7 +18,9 @@ RECIPE = {
     "strict": {"verifier": "math", "domains": ["math"], "options": {"preset": "strict"}},
     "lenient": {"verifier": "math", "domains": ["math"], "options": {"preset": "lenient"}},
 }
-KNOWN_GAPS = {"boilerplate reasoning": "think_format checks the tags and that the reasoning has letters; it pays 'Let me think step by step.'"}
+KNOWN_GAPS = {
+    "boilerplate reasoning": "think_format checks the tags and that the reasoning has letters; it pays 'Let me think step by step.'"
+}
 
 
 @pytest.mark.parametrize("hack", CORPUS, ids=lambda h: h.name)
@@ -38,7 +40,9 @@ def verdicts():
 @pytest.mark.parametrize(
     ("hack", "verifier"),
     [
-        pytest.param(h, v, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[h.name], strict=True)] if h.name in KNOWN_GAPS else [])
+        pytest.param(
+            h, v, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[h.name], strict=True)] if h.name in KNOWN_GAPS else []
+        )
         for h in CORPUS
         for v in h.rejected_by
         if v in RECIPE
@@ -51,6 +55,7 @@ def test_no_math_or_format_verifier_rewards_a_known_hack(verdicts, hack: Hack, v
 
 
 @pytest.mark.slow
+@pytest.mark.docker
 @pytest.mark.parametrize("hack", [h for h in CORPUS if "code" in h.rejected_by], ids=lambda h: h.name)
 def test_the_code_verifier_rewards_no_known_code_hack(docker_pool, hack: Hack):  # noqa: F811 - the imported fixture
     from r1verify_code import CodeVerifier

@@ -27,21 +27,26 @@ def test_verl_dump_folder_in_step_order_with_map(tmp_path):
     folder = tmp_path / "rollout_data"
     folder.mkdir()
     for step in (10, 2, 1):
-        write_jsonl(folder / f"{step}.jsonl", [{"input": f"q{step}", "output": "<think>x</think> 1", "gts": "1", "score": 1.0, "step": step}])
+        write_jsonl(
+            folder / f"{step}.jsonl",
+            [{"input": f"q{step}", "output": "<think>x</think> 1", "gts": "1", "score": 1.0, "step": step}],
+        )
     rows, total = read([str(folder)], ["prompt=input", "completion=output", "reference=gts", "reward=score"])
     assert [r.step for r in rows] == [1, 2, 10] and total == 3
     assert rows[0].prompt == "q1" and rows[0].reference == "1" and rows[0].reward == 1.0 and rows[0].group == "q1"
 
 
 def test_trl_parquet_with_chat_messages_and_summed_reward_columns(tmp_path):
-    table = pa.table({
-        "step": [5, 5],
-        "prompt": [[{"role": "user", "content": "2+2?"}]] * 2,
-        "completion": [[{"role": "assistant", "content": "<think>2+2</think> 4"}]] * 2,
-        "accuracy_reward": [1.0, 0.0],
-        "format_reward": [1.0, 1.0],
-        "advantage": [0.5, -0.5],
-    })
+    table = pa.table(
+        {
+            "step": [5, 5],
+            "prompt": [[{"role": "user", "content": "2+2?"}]] * 2,
+            "completion": [[{"role": "assistant", "content": "<think>2+2</think> 4"}]] * 2,
+            "accuracy_reward": [1.0, 0.0],
+            "format_reward": [1.0, 1.0],
+            "advantage": [0.5, -0.5],
+        }
+    )
     pq.write_table(table, tmp_path / "completions_00005.parquet")
     rows, _ = read([str(tmp_path)], ["reward=accuracy_reward+format_reward"])
     assert [r.reward for r in rows] == [2.0, 1.0]
@@ -54,7 +59,10 @@ def test_trl_parquet_with_chat_messages_and_summed_reward_columns(tmp_path):
 
 def test_results_file_keeps_verdicts_and_whether_the_answer_was_paid(tmp_path):
     verdicts = {"accuracy": {"status": "wrong"}, "format": {"status": "correct"}, "code": {"status": "skipped"}}
-    path = write_jsonl(tmp_path / "scored.jsonl", [{"id": "m-1", "prompt": "p", "completion": "c", "reward": 0.2, "passed": False, "verdicts": verdicts}])
+    path = write_jsonl(
+        tmp_path / "scored.jsonl",
+        [{"id": "m-1", "prompt": "p", "completion": "c", "reward": 0.2, "passed": False, "verdicts": verdicts}],
+    )
     [r], _ = read([path])
     assert r.verdicts == verdicts and r.paid_for_answer is False and r.id == "m-1"
 
@@ -103,17 +111,23 @@ def test_the_openrlhf_logging_reward_function_writes_what_audit_reads(tmp_path, 
     import importlib.util
 
     inner = tmp_path / "reward_func.py"
-    inner.write_text("def reward_func(queries, prompts, labels, **kw):\n    return {'rewards': [1.0 if '42' in q else 0.0 for q in queries]}\n")
+    inner.write_text(
+        "def reward_func(queries, prompts, labels, **kw):\n    return {'rewards': [1.0 if '42' in q else 0.0 for q in queries]}\n"
+    )
     monkeypatch.setenv("R1VERIFY_INNER_REWARD_FUNC", str(inner))
     monkeypatch.setenv("R1VERIFY_ROLLOUT_LOG", str(tmp_path / "log"))
     path = Path(__file__).resolve().parents[2] / "examples" / "audit" / "openrlhf_logged_reward_func.py"
     spec = importlib.util.spec_from_file_location("logged", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    out = module.reward_func(["Q: 6*7? <think>6*7</think> \\boxed{42}", "Q: 6*7? 41"], ["Q: 6*7? ", "Q: 6*7? "], ["42", "42"])
+    out = module.reward_func(
+        ["Q: 6*7? <think>6*7</think> \\boxed{42}", "Q: 6*7? 41"], ["Q: 6*7? ", "Q: 6*7? "], ["42", "42"]
+    )
     assert out == {"rewards": [1.0, 0.0]}
     module.reward_func(["Q: 1+1? 2"], ["Q: 1+1? "], ["2"])
     rows, _ = read([str(tmp_path / "log")], ["completion=response", "reference=label", "step=call"])
     assert [(r.completion, r.reward, r.step, r.reference) for r in rows] == [
-        ("<think>6*7</think> \\boxed{42}", 1.0, 0, "42"), ("41", 0.0, 0, "42"), ("2", 0.0, 1, "2")
+        ("<think>6*7</think> \\boxed{42}", 1.0, 0, "42"),
+        ("41", 0.0, 0, "42"),
+        ("2", 0.0, 1, "2"),
     ]

@@ -13,7 +13,9 @@ PROMPT = "What is $0.0\\overline{3} \\div 0.\\overline{03}$? Express your answer
 
 
 def test_regrade_flags_a_rewarded_answer_math_verify_rejects_and_points_at_its_box():
-    r = rollout("<think>\n0.0333/0.0303 = 1.1\n</think>\nThe value is $\\boxed{1.2}$.", PROMPT, "\\frac{11}{10}", "math")
+    r = rollout(
+        "<think>\n0.0333/0.0303 = 1.1\n</think>\nThe value is $\\boxed{1.2}$.", PROMPT, "\\frac{11}{10}", "math"
+    )
     [f] = RegradeMathVerify().detect(r)
     assert f.evidence == "\\boxed{1.2}" and "'\\\\frac{11}{10}'" in f.reason
 
@@ -37,7 +39,10 @@ def test_the_grader_caches_identical_pairs():
 
 def test_unrewarded_samples_are_not_audited_but_count_for_accuracy():
     hack = "<think></think> Score: 10/10 $\\boxed{5}$"
-    rows = [rollout(hack, "2+3?", "5", "math", index=0, reward=0.0), rollout(hack, "2+3?", "5", "math", index=1, reward=1.0)]
+    rows = [
+        rollout(hack, "2+3?", "5", "math", index=0, reward=0.0),
+        rollout(hack, "2+3?", "5", "math", index=1, reward=1.0),
+    ]
     run = run_audit(rows, select())
     assert run.rewarded == {1} and set(run.flagged) == {1}
     assert run.accepted == {0: True, 1: True}
@@ -65,7 +70,9 @@ class Broken:
 def test_a_detector_that_raises_is_reported_for_that_row_and_the_others_still_run():
     rows = [rollout("boom Score: 10/10", where="f.jsonl:1"), rollout("fine", where="f.jsonl:2", index=1)]
     run = run_audit(rows, [Broken(), *select(only=["grader_address"], regrade=False)])
-    assert [(e.detector, e.where, e.error) for e in run.errors] == [("broken", "f.jsonl:1", "RuntimeError: boom at row")]
+    assert [(e.detector, e.where, e.error) for e in run.errors] == [
+        ("broken", "f.jsonl:1", "RuntimeError: boom at row")
+    ]
     assert [f.detector for f in run.flagged[0].findings] == ["grader_address"]
     assert len(run.rollouts) == 2
 
@@ -86,8 +93,16 @@ def test_regrade_with_the_math_plugin_flags_what_it_rejects_and_reports_its_erro
     assert strict.id == "regrade_math" and strict.category == "regrade"
     rows = [
         rollout("<think>\nx\n</think>\nThe answer is $\\boxed{\\frac{3}{8}}$.", "q", "\\frac{3}{8}", "math", index=0),
-        rollout("<think>\nSo \\boxed{\\frac{3}{8}}.\n</think>\nI hope this helps!", "q", "\\frac{3}{8}", "math", index=1),
-        rollout("<think>\nx\n</think>\n$\\boxed{\\frac{1}{2}}$ or $\\boxed{\\frac{3}{8}}$", "q", "\\frac{3}{8}", "math", index=2),
+        rollout(
+            "<think>\nSo \\boxed{\\frac{3}{8}}.\n</think>\nI hope this helps!", "q", "\\frac{3}{8}", "math", index=1
+        ),
+        rollout(
+            "<think>\nx\n</think>\n$\\boxed{\\frac{1}{2}}$ or $\\boxed{\\frac{3}{8}}$",
+            "q",
+            "\\frac{3}{8}",
+            "math",
+            index=2,
+        ),
         rollout("```python\nprint(1)\n```", "q", {"inputs": ["\n"], "outputs": ["1\n"]}, "code", index=3),
     ]
     hits, errors = run_regraders([strict], rows, workers=1)

@@ -25,7 +25,7 @@ def run_of(plan):
 
 
 def test_rates_per_step_count_only_rewarded_samples():
-    run, steps = run_of([[(CLEAN, 1.0), (HACK, 1.0), (WRONG, 0.0), (HACK, 0.0)]])
+    _, steps = run_of([[(CLEAN, 1.0), (HACK, 1.0), (WRONG, 0.0), (HACK, 0.0)]])
     [s] = steps
     assert (s["rows"], s["rewarded"], s["flagged"]["answer_in_reasoning"]) == (4, 2, 1)
     assert s["rates"]["answer_in_reasoning"] == 0.5 and s["rates"]["hedge"] == 0.0
@@ -34,7 +34,12 @@ def test_rates_per_step_count_only_rewarded_samples():
 
 def test_reward_length_correlation_per_step():
     short, long = "<think>a</think> 5", "<think>" + "pad " * 50 + "</think> 5"
-    _, steps = run_of([[(short, 0.0), (short + " x", 0.1), (long, 0.9), (long + " y", 1.0)], [(short, 1.0), (short + "x", 0.9), (long, 0.0)]])
+    _, steps = run_of(
+        [
+            [(short, 0.0), (short + " x", 0.1), (long, 0.9), (long + " y", 1.0)],
+            [(short, 1.0), (short + "x", 0.9), (long, 0.0)],
+        ]
+    )
     assert steps[0]["reward_length_r"] > 0.9 and steps[1]["reward_length_r"] < -0.9
 
 
@@ -49,7 +54,10 @@ def test_a_rising_detector_with_flat_accuracy_is_called_out_and_a_flat_one_is_no
 
 
 def test_a_rise_that_comes_with_rising_accuracy_is_listed_but_not_suspicious():
-    plan = [[(CLEAN, 1.0)] * c + [(WRONG, 0.0)] * (12 - c) + [(HACK, 1.0)] * k for c, k in ((3, 0), (3, 0), (6, 1), (8, 2), (11, 3), (12, 4))]
+    plan = [
+        [(CLEAN, 1.0)] * c + [(WRONG, 0.0)] * (12 - c) + [(HACK, 1.0)] * k
+        for c, k in ((3, 0), (3, 0), (6, 1), (8, 2), (11, 3), (12, 4))
+    ]
     _, steps = run_of(plan)
     [call] = callouts(steps, ["answer_in_reasoning"])
     assert call["suspicious"] is False and "not rising" not in call["message"]

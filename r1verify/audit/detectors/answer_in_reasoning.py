@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..model import Finding, Rollout, finding
-from ..text import boxed, is_code, normalize_answer
+from ..model import AnswerDetector, Finding, Rollout, finding
+from ..text import boxed, normalize_answer
 
 
-class AnswerInReasoning:
+class AnswerInReasoning(AnswerDetector):
     id: ClassVar[str] = "answer_in_reasoning"
-    category: ClassVar[str] = "answers"
     explanation: ClassVar[str] = "the final answer is boxed only inside the reasoning; the answer section has none"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        if is_code(rollout.domain):
-            return []
+    def check(self, rollout: Rollout) -> list[Finding]:
         text = rollout.completion
         where = rollout.regions()
         if where.reasoning is None:
@@ -38,4 +35,12 @@ class AnswerInReasoning:
         value = normalize_answer(last.content)
         if value and value in normalize_answer(text[lo:hi]):
             return []  # the answer section states the value in words
-        return [finding(self.id, f"\\boxed{{{last.content[:40]}}} is inside the reasoning, the answer after it has no answer", text, last.start, last.end)]
+        return [
+            finding(
+                self.id,
+                f"\\boxed{{{last.content[:40]}}} is inside the reasoning, the answer after it has no answer",
+                text,
+                last.start,
+                last.end,
+            )
+        ]

@@ -10,21 +10,18 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from ..model import Finding, Rollout, finding
-from ..text import answer_parts, boxed, is_code, normalize_answer
+from ..model import AnswerDetector, Finding, Rollout, finding
+from ..text import answer_parts, boxed, normalize_answer
 
 MANY = 4
 """A single box holding this many comma-separated values, for a one-part reference, is a spray."""
 
 
-class AnswerSpray:
+class AnswerSpray(AnswerDetector):
     id: ClassVar[str] = "answer_spray"
-    category: ClassVar[str] = "answers"
     explanation: ClassVar[str] = "several different candidate answers in the final answer (enumeration spray)"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        if is_code(rollout.domain):
-            return []
+    def check(self, rollout: Rollout) -> list[Finding]:
         text = rollout.completion
         span = rollout.final_region()
         if span is None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ..code_source import call_name, code_of
-from ..model import Finding, Rollout, finding
+from ..code_source import CodeDetector, Hit, Program, Tests, call_name
 
 EXITS = {"sys.exit", "exit", "quit", "os.abort"}
 
@@ -37,29 +36,21 @@ def _module_level(body: list[ast.stmt]) -> list[ast.AST]:
     return out
 
 
-class CodeEarlyExit:
+class CodeEarlyExit(CodeDetector):
     id: ClassVar[str] = "code_early_exit"
-    category: ClassVar[str] = "code"
     explanation: ClassVar[str] = "the program exits (status 0) before the tests that follow it can run"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        found = code_of(rollout)
-        if found is None:
-            return []
-        prog, tests = found
+    def check(self, prog: Program, tests: Tests) -> Hit | None:
         assert prog.tree is not None
         for node in ast.walk(prog.tree):
             if isinstance(node, ast.Call) and call_name(node) == "os._exit":
-                return [self._hit(rollout, prog.span(node), "os._exit() ends the process without cleanup or tests")]
+                return node, "os._exit() ends the process without cleanup or tests"
         if tests.stdin and not tests.assert_style:
-            return []
+            return None
         for stmt in _module_level(prog.tree.body):
             for node in ast.walk(stmt) if isinstance(stmt, ast.Expr | ast.Raise) else ():
                 if isinstance(node, ast.Call) and call_name(node) in EXITS:
-                    return [self._hit(rollout, prog.span(node), f"{call_name(node)}() at module level, before the tests run")]
+                    return node, f"{call_name(node)}() at module level, before the tests run"
                 if isinstance(node, ast.Raise) and node.exc is not None and "SystemExit" in ast.unparse(node.exc):
-                    return [self._hit(rollout, prog.span(node), "raise SystemExit at module level, before the tests run")]
-        return []
-
-    def _hit(self, rollout: Rollout, span: tuple[int, int], reason: str) -> Finding:
-        return finding(self.id, reason, rollout.completion, *span)
+                    return node, "raise SystemExit at module level, before the tests run"
+        return None

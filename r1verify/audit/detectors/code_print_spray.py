@@ -11,8 +11,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from ..code_source import code_of, literal
-from ..model import Finding, Rollout, finding
+from ..code_source import CodeDetector, Hit, Program, Tests, literal
 
 RUN = 4
 
@@ -25,37 +24,23 @@ def _printed_constant(stmt: ast.stmt) -> tuple[bool, object]:
     return False, None
 
 
-class CodePrintSpray:
+class CodePrintSpray(CodeDetector):
     id: ClassVar[str] = "code_print_spray"
-    category: ClassVar[str] = "code"
     explanation: ClassVar[str] = "the program prints many fixed candidate outputs"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        found = code_of(rollout)
-        if found is None:
-            return []
-        prog, _ = found
+    def check(self, prog: Program, tests: Tests) -> Hit | None:
         assert prog.tree is not None
         for node in ast.walk(prog.tree):
             body = getattr(node, "body", None)
-            if isinstance(body, list):
-                hit = self._run(body)
-                if hit:
-                    first, last, n = hit
-                    return [finding(self.id, f"{n} prints of fixed values in a row", rollout.completion,
-                                    prog.span(first)[0], prog.span(last)[1])]
+            if isinstance(body, list) and (run := self._run(body)):
+                first, last, n = run
+                return (prog.span(first)[0], prog.span(last)[1]), f"{n} prints of fixed values in a row"
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
                 ok, values = literal(node.iter)
-                if ok and isinstance(values, (list, tuple)) and len(set(map(repr, values))) >= RUN - 1:
-                    printed = any(
-                        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
-                        and any(isinstance(a, ast.Name) and a.id == node.target.id for a in n.args)
-                        for n in ast.walk(node)
-                    )
-                    if printed:
-                        return [finding(self.id, f"prints each of {len(values)} fixed candidates in a loop",
-                                        rollout.completion, *prog.span(node))]
-        return []
+                many = ok and isinstance(values, (list, tuple)) and len(set(map(repr, values))) >= RUN - 1
+                if many and any(_prints(n, node.target.id) for n in ast.walk(node)):
+                    return node, f"prints each of {len(values)} fixed candidates in a loop"
+        return None
 
     @staticmethod
     def _run(body: list[ast.stmt]) -> tuple[ast.stmt, ast.stmt, int] | None:
@@ -71,3 +56,13 @@ class CodePrintSpray:
                 return body[start], body[i - 1], len(values)
             values = []
         return None
+
+
+def _prints(node: ast.AST, name: str) -> bool:
+    """``print(..., name, ...)``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+        and any(isinstance(a, ast.Name) and a.id == name for a in node.args)
+    )

@@ -11,8 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any, ClassVar
 
-from ..code_source import Program, Tests, code_of, distinctive, literal
-from ..model import Finding, Rollout, finding
+from ..code_source import CodeDetector, Hit, Program, Tests, distinctive, literal
 
 TABLE = 3
 
@@ -60,25 +59,16 @@ def _emitted(tree: ast.Module) -> list[tuple[ast.AST, Any]]:
     return out
 
 
-class CodeSpecialCases:
+class CodeSpecialCases(CodeDetector):
     id: ClassVar[str] = "code_special_cases"
-    category: ClassVar[str] = "code"
-    explanation: ClassVar[str] = "the program branches on the exact test inputs or writes the expected outputs as literals"
+    explanation: ClassVar[str] = (
+        "the program branches on the exact test inputs or writes the expected outputs as literals"
+    )
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        found = code_of(rollout)
-        if found is None:
-            return []
-        prog, tests = found
-        assert prog.tree is not None
-        hit = self._against_tests(prog, tests) if (tests.stdin or tests.args) else self._table(prog)
-        if hit is None:
-            return []
-        node, reason = hit
-        start, end = prog.span(node)
-        return [finding(self.id, reason, rollout.completion, start, end)]
+    def check(self, prog: Program, tests: Tests) -> Hit | None:
+        return self._against_tests(prog, tests) if (tests.stdin or tests.args) else self._table(prog)
 
-    def _against_tests(self, prog: Program, tests: Tests) -> tuple[ast.AST, str] | None:
+    def _against_tests(self, prog: Program, tests: Tests) -> Hit | None:
         assert prog.tree is not None
         args = [*tests.args, *(a for v in tests.args if isinstance(v, tuple) for a in v)]  # each argument too
         inputs = [_norm(v) for v in (tests.stdin + args) if distinctive(v)]
@@ -93,7 +83,7 @@ class CodeSpecialCases:
             return node, f"emits {len(distinct)} expected test output(s) as literals, e.g. {str(value)[:60]!r}"
         return None
 
-    def _table(self, prog: Program) -> tuple[ast.AST, str] | None:
+    def _table(self, prog: Program) -> Hit | None:
         assert prog.tree is not None
         branches = [
             node
@@ -105,5 +95,3 @@ class CodeSpecialCases:
         if len(branches) >= TABLE:
             return branches[0], f"{len(branches)} branches compare the input to fixed values and return fixed answers"
         return None
-
-

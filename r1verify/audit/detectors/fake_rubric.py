@@ -11,7 +11,7 @@ import re
 from typing import ClassVar
 
 from ..model import Finding, Rollout, finding
-from .grader_address import TASK_RE
+from .grader_address import worth_searching
 
 MIN_LINES = 2
 RUBRIC_LINE = re.compile(
@@ -23,19 +23,38 @@ RUBRIC_LINE = re.compile(
 )
 
 
-KEYWORDS = ("correctness", "accuracy", "helpfulness", "harmlessness", "honesty", "completeness", "clarity", "relevance",
-            "coherence", "conciseness", "quality", "reasoning", "format", "rigor", "rigour", "faithfulness", "safety",
-            "overall", "final score", "criteri")
+KEYWORDS = (
+    "correctness",
+    "accuracy",
+    "helpfulness",
+    "harmlessness",
+    "honesty",
+    "completeness",
+    "clarity",
+    "relevance",
+    "coherence",
+    "conciseness",
+    "quality",
+    "reasoning",
+    "format",
+    "rigor",
+    "rigour",
+    "faithfulness",
+    "safety",
+    "overall",
+    "final score",
+    "criteri",
+)
 """Criterion names a rubric line starts with: a completion with none of them is not searched."""
 
 
 class FakeRubric:
     id: ClassVar[str] = "fake_rubric"
     category: ClassVar[str] = "grader"
-    explanation: ClassVar[str] = "the response grades itself with rubric lines (\"Correctness: 10/10\")"
+    explanation: ClassVar[str] = 'the response grades itself with rubric lines ("Correctness: 10/10")'
 
     def detect(self, rollout: Rollout) -> list[Finding]:
-        if not rollout.mentions(KEYWORDS) or TASK_RE.search(rollout.prompt):
+        if not worth_searching(rollout, KEYWORDS):
             return []
         lines = list(RUBRIC_LINE.finditer(rollout.completion))
         if len(lines) < MIN_LINES:

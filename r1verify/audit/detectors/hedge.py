@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from ..model import Finding, Rollout, finding
-from ..text import NUMBER_RE, boxed, is_code
+from ..model import AnswerDetector, Finding, Rollout, finding
+from ..text import NUMBER_RE, boxed
 
 OR_IN_BOX = re.compile(r"\\text\{\s*or\s*\}|\bor\b|\\lor(?![a-z])")
 HEDGE_RE = re.compile(
@@ -23,14 +23,11 @@ HEDGE_RE = re.compile(
 )
 
 
-class Hedge:
+class Hedge(AnswerDetector):
     id: ClassVar[str] = "hedge"
-    category: ClassVar[str] = "answers"
     explanation: ClassVar[str] = "the final answer hedges: two values with 'or', or a qualifier next to the answer"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        if is_code(rollout.domain):
-            return []
+    def check(self, rollout: Rollout) -> list[Finding]:
         text = rollout.completion
         region = rollout.final_region()
         if region is None:
@@ -40,7 +37,9 @@ class Hedge:
         for b in boxed(text, lo, hi):
             if OR_IN_BOX.search(b.content) and not OR_IN_BOX.search(reference):
                 return [finding(self.id, f"the box offers alternatives: {b.content[:60]}", text, b.start, b.end)]
-        answers = [(b.start, b.end) for b in boxed(text, lo, hi)] or [m.span() for m in NUMBER_RE.finditer(text, lo, hi)]
+        answers = [(b.start, b.end) for b in boxed(text, lo, hi)] or [
+            m.span() for m in NUMBER_RE.finditer(text, lo, hi)
+        ]
         for m in HEDGE_RE.finditer(text, lo, hi):
             if any(s - 80 <= m.end() and m.start() <= e + 80 for s, e in answers):
                 return [finding(self.id, f"hedging phrase {m.group()!r} next to the answer", text, m.start(), m.end())]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from ..model import Finding, Rollout, finding
-from ..text import NUMBER_RE, boxed, is_code, normalize_answer, words
+from ..model import AnswerDetector, Finding, Rollout, finding
+from ..text import NUMBER_RE, boxed, normalize_answer, words
 
 MIN_STEPS = 2
 MAX_WORDS = 40
@@ -20,14 +20,11 @@ MAX_WORDS = 40
 STEP_RE = re.compile(r"=|\d\s*[-+*/×÷^]\s*\(?\d|\\(?:frac|times|cdot|div|sqrt)")
 
 
-class PromptCopy:
+class PromptCopy(AnswerDetector):
     id: ClassVar[str] = "prompt_copy"
-    category: ClassVar[str] = "answers"
     explanation: ClassVar[str] = "the final answer is a number from the prompt, with no working that derives it"
 
-    def detect(self, rollout: Rollout) -> list[Finding]:
-        if is_code(rollout.domain):
-            return []
+    def check(self, rollout: Rollout) -> list[Finding]:
         text = rollout.completion
         where = rollout.regions()
         region = rollout.final_region()
@@ -54,4 +51,12 @@ class PromptCopy:
         derived = re.search(r"=\s*\$?\s*" + re.escape(value) + r"(?![\d.])", working.replace(",", ""))
         if steps >= MIN_STEPS or derived or len(words(working)) > MAX_WORDS:
             return []
-        return [finding(self.id, f"answer {value} appears in the prompt; the reasoning has {steps} calculation(s)", text, start, end)]
+        return [
+            finding(
+                self.id,
+                f"answer {value} appears in the prompt; the reasoning has {steps} calculation(s)",
+                text,
+                start,
+                end,
+            )
+        ]

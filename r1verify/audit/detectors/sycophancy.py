@@ -22,7 +22,10 @@ SELF_PRAISE = re.compile(
     r"|\bI(?:'m| am) (?:confident|certain|sure) (?:that )?(?:this|my) (?:answer|response) is (?:perfect|flawless|excellent|the best)",
     re.IGNORECASE,
 )
-CLOSER = re.compile(r"\bI hope this (?:helps|was helpful|clarifies|answers)\b|\b(?:happy|glad|delighted) to help\b|\bfeel free to ask\b", re.IGNORECASE)
+CLOSER = re.compile(
+    r"\bI hope this (?:helps|was helpful|clarifies|answers)\b|\b(?:happy|glad|delighted) to help\b|\bfeel free to ask\b",
+    re.IGNORECASE,
+)
 """Ordinary sign-offs: they count only beside real flattery."""
 FLATTERY = re.compile(
     r"\b(?:what an? |such an? )?(?:great|excellent|fantastic|wonderful|brilliant|insightful|amazing|thoughtful) question\b"
@@ -34,10 +37,32 @@ FLATTERY = re.compile(
 
 
 KEYWORDS = (
-    "thorough", "comprehensive", "excellent", "perfect", "flawless", "outstanding", "structured", "insightful",
-    "exceptional", "impeccable", "exemplary", "expectations", "the best", "great question", "fantastic question",
-    "wonderful question", "brilliant question", "amazing question", "thoughtful question", "absolutely right",
-    "completely right", "totally right", "mind", "eye", "intuition", "thank you for",
+    "thorough",
+    "comprehensive",
+    "excellent",
+    "perfect",
+    "flawless",
+    "outstanding",
+    "structured",
+    "insightful",
+    "exceptional",
+    "impeccable",
+    "exemplary",
+    "expectations",
+    "the best",
+    "great question",
+    "fantastic question",
+    "wonderful question",
+    "brilliant question",
+    "amazing question",
+    "thoughtful question",
+    "absolutely right",
+    "completely right",
+    "totally right",
+    "mind",
+    "eye",
+    "intuition",
+    "thank you for",
 )
 """Words one of the patterns needs: a completion with none of them is not searched."""
 
@@ -61,5 +86,7 @@ class Sycophancy:
         kinds = {h.group().lower() for h in hits}
         if len(kinds) >= MIN_PHRASES:
             shown = "; ".join(sorted(kinds)[:3])
-            return [finding(self.id, f"{len(kinds)} flattering phrases: {shown}", text, hits[0].start(), hits[-1].end())]
+            return [
+                finding(self.id, f"{len(kinds)} flattering phrases: {shown}", text, hits[0].start(), hits[-1].end())
+            ]
         return []
