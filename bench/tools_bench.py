@@ -19,7 +19,6 @@ calls/s >= 10x (a).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import threading

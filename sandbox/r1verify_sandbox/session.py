@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     from .session_pool import SessionPool
@@ -256,7 +256,7 @@ class Session:
             self._ended = self._ended or reason
             self._pool._release(self, runner)
 
-    def __enter__(self) -> Session:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

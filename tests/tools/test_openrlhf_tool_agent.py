@@ -33,6 +33,7 @@ def openrlhf():
 def r1verify_cli():
     """``r1verify ARGS...`` in this process (click's runner), with the plugins' commands registered."""
     from click.testing import CliRunner
+
     from r1verify.cli import cli
     from r1verify.plugins import load_plugins, pm
 

@@ -94,7 +94,7 @@ def test_after_the_hostile_programs_every_runner_is_clean_and_serving(pool, outc
         for s in sessions:
             s.close()
     for probe in probes:
-        count, first, parent, found, has_secret = eval(probe.value)  # noqa: S307 - our own probe's repr
+        count, first, parent, found, has_secret = eval(probe.value)
         assert (count, first, parent, has_secret) == (2, 1, 1, False), probe
         assert found == ["/tmp/r1v"], probe
 
@@ -140,7 +140,7 @@ def test_a_reused_runner_keeps_nothing_of_the_previous_session(sandbox_image, di
             name = pool.container_names
         with pool.open_session(LIMITS) as second:
             assert pool.container_names == name  # the same container, cleaned
-            count, first_pid, parent, found, has_secret = eval(second.run(CLEAN_PROBE).value)  # noqa: S307
+            count, _first, parent, found, has_secret = eval(second.run(CLEAN_PROBE).value)
             assert (count, parent, has_secret, found) == (2, 1, False, ["/tmp/r1v"])
             assert second.run("import os\nos.listdir('.')").value == "[]"
         pool_id = pool.backend.pool_id

@@ -15,7 +15,7 @@ from r1verify_sandbox import SandboxConfig, SessionLimits, shared_session_pool
 pytest.importorskip("trl")
 torch = pytest.importorskip("torch")
 
-from r1verify_trl.tools import PythonToolEnv, python_environment  # noqa: E402
+from r1verify_trl.tools import PythonToolEnv, python_environment
 
 LOCAL = SandboxConfig(backend="local")
 CODE = "x = 6 * 7\nprint('x is', x)"

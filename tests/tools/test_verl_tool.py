@@ -17,8 +17,8 @@ from r1verify_sandbox import SandboxConfig, shared_session_pool
 
 pytest.importorskip("verl")
 
-from r1verify_verl.tool import DEFAULT_CONFIG, PythonSandboxTool, write_tool_config  # noqa: E402
-from verl.tools.tool_registry import initialize_tools_from_config  # noqa: E402
+from r1verify_verl.tool import DEFAULT_CONFIG, PythonSandboxTool, write_tool_config
+from verl.tools.tool_registry import initialize_tools_from_config
 
 LOCAL_OPTIONS = {"backend": "local", "timeout": 2, "max_calls": 4, "failed_call_penalty": 0.25, "warm": 1,
                  "max_sessions": 4}
@@ -90,7 +90,7 @@ def test_without_agent_data_the_session_lives_from_create_to_release(tools):
         instance, _ = await tool.create()
         await tool.execute(instance, {"code": "y = 1"})
         response, _, _ = await tool.execute(instance, {"code": "y + 1"})
-        bad, _, metrics = await tool.execute(instance, {"source": "1"})
+        _, _, metrics = await tool.execute(instance, {"source": "1"})
         failing, reward, _ = await tool.execute(instance, {"code": "import time\ntime.sleep(10)"})
         shaping = await tool.calc_reward(instance)
         await tool.release(instance)

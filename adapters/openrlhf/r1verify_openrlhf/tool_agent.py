@@ -30,16 +30,17 @@ import re
 from pathlib import Path
 from typing import Any, ClassVar
 
-from r1verify import Recipe
 from r1verify_sandbox import SandboxConfig, SandboxError, Session, SessionLimits, shared_session_pool
+
+from r1verify import Recipe
 
 from .agent import TURNS_KEY, AgentSettings, RecipeAgent, feedback_template
 from .rewards import LOG_PREFIX
 
 CALLS_KEY = LOG_PREFIX + "tool_calls"
 FAILED_KEY = LOG_PREFIX + "tool_failures"
-_TOOL_CALL = re.compile(r"<tool_call>\s*(\{.*?\})\s*</tool_call>", re.S)
-_FENCE = re.compile(r"```(?:python|py)\s*\n(.*?)```", re.S)
+_TOOL_CALL = re.compile(r"<tool_call>\s*(\{.*?\})\s*</tool_call>", re.DOTALL)
+_FENCE = re.compile(r"```(?:python|py)\s*\n(.*?)```", re.DOTALL)
 OBSERVATIONS = {"tool_response": "<tool_response>\n{output}\n</tool_response>", "torl": "```output\n{output}\n```"}
 """How a tool result is shown inside the next turn (that turn is then wrapped by the ``feedback`` template)."""
 

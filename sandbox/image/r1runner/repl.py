@@ -75,7 +75,7 @@ def _flush():
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BaseException:  # noqa: BLE001 - the program may have closed or replaced it
+        except BaseException:  # noqa: BLE001, S110 - the program may have closed or replaced it
             pass
 
 
@@ -96,7 +96,7 @@ def run_cell(code, namespace, index):
         try:
             exec(body, namespace)  # noqa: S102 - running the model's code is the point
             if tail is not None:
-                result = eval(tail, namespace)  # noqa: S307
+                result = eval(tail, namespace)
                 if result is not None:
                     namespace["_"] = result
                     value = _trim(repr(result), VALUE_KEEP)
