@@ -147,7 +147,33 @@ def literal(node: ast.AST) -> tuple[bool, Any]:
 
 
 COMMON_OUTPUTS = frozenset(
-    ["yes", "no", "true", "false", "impossible", "possible", "none", "null", "alice", "bob", "first", "second", "draw", "win", "lose", "ok", "error", "inf", "infinity", "nan", "odd", "even", "valid", "invalid", "empty"]
+    [
+        "yes",
+        "no",
+        "true",
+        "false",
+        "impossible",
+        "possible",
+        "none",
+        "null",
+        "alice",
+        "bob",
+        "first",
+        "second",
+        "draw",
+        "win",
+        "lose",
+        "ok",
+        "error",
+        "inf",
+        "infinity",
+        "nan",
+        "odd",
+        "even",
+        "valid",
+        "invalid",
+        "empty",
+    ]
 )
 """Answers many problems share: a program printing them is not special-casing a test."""
 

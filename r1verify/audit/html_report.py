@@ -105,7 +105,8 @@ def render(report: dict[str, Any], run: AuditRun, title: str, examples: int = 12
         for d in report["detectors"]
     )
     steps = report["steps"]
-    fired = [d["id"] for d in report["detectors"] if d["flagged"]]
+    called = [c["detector"] for c in report["callouts"]]
+    fired = called or [d["id"] for d in report["detectors"] if d["flagged"]]
     series: dict[str, list[float | None]] = {d: [s["rates"].get(d, 0.0) for s in steps] for d in fired}
     if any(s["accuracy"] is not None for s in steps):
         series["accuracy"] = [s["accuracy"] for s in steps]
@@ -128,8 +129,9 @@ def render(report: dict[str, Any], run: AuditRun, title: str, examples: int = 12
 <h2>Call-outs</h2>
 {calls}
 <h2>Per step</h2>
-<p class="muted">Share of rewarded samples each detector flags per step; dashed: the second grader's accuracy on the
-samples with a reference, and the reward–length correlation.</p>
+<p class="muted">Share of the rewarded samples it checks that each {"called-out" if called else "firing"} detector
+flags per step (every detector's rates are in the JSON report); dashed: the second grader's accuracy on the
+samples with a reference, and the reward–length correlation (negative values drawn at 0).</p>
 {line_chart(steps, series) if steps else '<p class="muted">no step column: no trends</p>'}
 <h2>Worst examples</h2>
 {"".join(_example(item) for item in worst(run)[:examples]) or '<p class="muted">nothing flagged</p>'}

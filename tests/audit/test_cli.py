@@ -91,6 +91,7 @@ def test_report_flagged_and_html_files(tmp_path):
     assert ROWS[1]["completion"][span["span"]["start"] : span["span"]["end"]] == span["evidence"] == "Score: 10/10"
     html = page.read_text()
     assert "<mark>Score: 10/10</mark>" in html and "grader_address" in html and "<script" not in html
+    assert html.count("<polyline") >= 3 and "step 1" in html and "step 2" in html  # firing detectors, accuracy, r
     summary = json.loads(result.output.strip().splitlines()[-1])["audit"]
     assert summary["flagged_samples"] == 2 and "flagged" not in summary
 
@@ -160,6 +161,10 @@ def test_the_bundled_example_shows_rising_hacks(tmp_path):
     called = {c["detector"] for c in data["callouts"]}
     assert {"answer_in_reasoning", "empty_reasoning"} <= called and not called & {"hedge", "prompt_copy"}
     assert "answer_in_reasoning" in result.output and "rows/s" in result.output
+    page = tmp_path / "r.html"
+    assert run("audit", str(EXAMPLE), "--min-reward", "0.5", "--html", str(page), "--summary", "none").exit_code == 0
+    html = page.read_text()
+    assert html.count("class='callout'") == len(data["callouts"]) and "called-out detector" in html
 
 
 def test_regrade_with_adds_a_detector_and_a_bad_spec_exits_2(tmp_path):
