@@ -63,6 +63,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--on-error", default="recipe", help="score of a failed verifier: recipe, none, or a number")
     p.add_argument("--async-rewards", action="store_true", help="async reward functions")
+    p.add_argument(
+        "--domains",
+        default="auto",
+        help="comma-separated domains the rewards are for (only verifiers that apply become reward functions); "
+        "auto: the dataset's domain column (or the recipe's default domain); all: every verifier",
+    )
+    p.add_argument(
+        "--completions-table",
+        choices=["compact", "columns", "none"],
+        default="compact",
+        help="r1verify's columns in TRL's completions table: one 'r1verify' column, or status/answer per verifier",
+    )
+    p.add_argument(
+        "--print-completions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print TRL's completions table (N completions) every step; the whole table is saved under "
+        "OUTPUT_DIR/completions/ either way",
+    )
     p.add_argument("--output-dir", default="runs/trl_grpo")
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument("--num-generations", type=int, default=None)
@@ -129,6 +149,34 @@ def make_recipe(args: argparse.Namespace) -> Any:
     return Recipe.from_verifier_args(args.verifier or DEFAULT_VERIFIERS, name="trl_grpo")
 
 
+def reward_domains(args: argparse.Namespace, data: Any, recipe: Any) -> list[str] | None:
+    """The domains to keep reward functions for: ``--domains``, or those of the dataset's rows (``auto``)."""
+    if args.domains == "all":
+        return None
+    if args.domains != "auto":
+        return [d.strip() for d in args.domains.split(",") if d.strip()]
+    values = data[args.domain_column] if args.domain_column in data.column_names else [None]
+    found = {recipe.effective_domain(v) for v in values}
+    return None if None in found else sorted(found)
+
+
+def print_last_completions(output_dir: str, limit: int = 4) -> None:
+    """A few rows of the last completions table TRL saved, one line each."""
+    import pandas as pd
+
+    tables = sorted(Path(output_dir, "completions").glob("completions_*.parquet"))
+    if not tables:
+        return
+    table = pd.read_parquet(tables[-1])
+    print(f"last completions ({tables[-1]}, {len(table)} rows; first {min(limit, len(table))}):")
+    for _, row in table.head(limit).iterrows():
+        completion = row["completion"]
+        if not isinstance(completion, str):  # conversational: [{"role": "assistant", "content": ...}]
+            completion = " ".join(str(m.get("content", "")) for m in completion)
+        verdicts = row["r1verify"] if "r1verify" in row else ""
+        print(f"  advantage {row['advantage']:+.2f}  {verdicts}  | {completion[-60:]!r}")
+
+
 def model_and_tokenizer(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.tiny:
         from r1verify_trl.tiny import tiny_model, tiny_tokenizer
@@ -155,11 +203,18 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     if args.reference_column:
         columns["reference"] = args.reference_column
 
+    recipe = make_recipe(args)
+    dataset = with_prompts(load_rows(args), args)
     rf = reward_funcs(
-        make_recipe(args), prefill_think=prefill, on_error=on_error, asynchronous=args.async_rewards, **columns
+        recipe,
+        prefill_think=prefill,
+        on_error=on_error,
+        asynchronous=args.async_rewards,
+        domains=reward_domains(args, dataset, recipe),  # no `code` function logging None on math-only data
+        completions_table=args.completions_table,
+        **columns,
     )
     model, tokenizer = model_and_tokenizer(args)
-    dataset = with_prompts(load_rows(args), args)
     tiny = args.tiny
     # grpo_config: GRPOConfig in transformers' current names (activation_checkpointing), no deprecation notices
     config = grpo_config(
@@ -176,8 +231,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         use_vllm=args.use_vllm,
         vllm_mode="colocate",
         logging_steps=1,
-        log_completions=True,
-        num_completions_to_print=2,
+        log_completions=True,  # the whole table goes to OUTPUT_DIR/completions/*.parquet (and wandb)
+        num_completions_to_print=args.print_completions,  # 0: no console table (it wraps badly in a terminal)
         save_strategy="no" if tiny else "steps",
         report_to=args.report_to,
     )
@@ -192,6 +247,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     summary = {k: v for k, v in last.items() if k == "reward" or k.startswith(("rewards/", "r1verify/"))}
     for key, value in summary.items():
         print(f"{key:40s} {value}")
+    print_last_completions(args.output_dir)
     return summary
 
 

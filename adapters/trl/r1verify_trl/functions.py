@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import uuid
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from r1verify.guard import RunGuard, RunStopped
 
 from .batch import close_shared, logger, shared_batches
 from .inputs import TRAINER_KWARGS, ColumnError, Columns, build_samples
-from .trainer_logs import log_batch
+from .trainer_logs import Table, log_batch
 
 OnError = float | None | Literal["recipe", "mask"]
 
@@ -33,6 +34,9 @@ class _Group:
     prefix: str
     workers: int | None
     max_error_rate: float | None = None
+    table: Table = "columns"
+    left_out: frozenset[str] = frozenset()
+    """The domains of the verifiers ``domains=`` left out: a row of one of them raises :class:`DomainError`."""
 
     @property
     def names(self) -> list[str]:
@@ -50,10 +54,13 @@ class _Group:
         sources = (prompts, completions, *(columns[k] for k in sorted(columns)))
 
         def build() -> list[Sample]:
-            return build_samples(prompts, completions, columns, self.columns, self.prefill_think)
+            samples = build_samples(prompts, completions, columns, self.columns, self.prefill_think)
+            if self.left_out:
+                _check_domains(samples, self.recipe, self.left_out)
+            return samples
 
         def on_computed(results: list[Result]) -> None:
-            log_batch(results, self.names, self.prefix, log_extra, log_metric)
+            log_batch(results, self.names, self.prefix, log_extra, log_metric, self.table)
 
         try:
             return shared.results(name, sources, build, on_computed)
@@ -63,7 +70,7 @@ class _Group:
         except Exception as exc:  # noqa: BLE001 - any other failure must not raise into the trainer
             logger.warning("r1verify cannot read this batch: %s: %s", type(exc).__name__, exc)
             results = shared.failed(len(completions), f"cannot read this batch: {exc}")
-            log_batch(results, [name], self.prefix, log_extra, log_metric)
+            log_batch(results, [name], self.prefix, log_extra, log_metric, self.table)
             return results
 
 
@@ -148,6 +155,32 @@ def _check_no_double_prefill(recipe: Recipe) -> None:
             )
 
 
+class DomainError(ColumnError):
+    """A row's domain is not among ``reward_funcs(domains=...)``: the verifiers left out would apply to it."""
+
+
+def _check_domains(samples: Sequence[Sample], recipe: Recipe, left_out: frozenset[str]) -> None:
+    for sample in samples:
+        domain = recipe.effective_domain(sample.domain)
+        if domain in left_out:
+            raise DomainError(
+                f"a row has domain {domain!r}, which reward_funcs(domains=...) did not list: a verifier left out "
+                f"would score it. Add {domain!r} to domains=, or filter the dataset"
+            )
+
+
+def _for_domains(recipe: Recipe, domains: Sequence[str]) -> tuple[Recipe, frozenset[str]]:
+    """``recipe`` with only the verifiers that apply to at least one of ``domains``, and the domains of the
+    verifiers left out (other than ``domains``)."""
+    if isinstance(domains, str) or not domains:
+        raise ValueError(f"domains must be a non-empty list of domain names, got {domains!r}")
+    kept = tuple(s for s in recipe.specs if s.domains is None or set(s.domains) & set(domains))
+    if not kept:
+        raise ValueError(f"recipe {recipe.name!r}: no verifier applies to domains {list(domains)}")
+    left_out = frozenset(d for s in recipe.specs if s not in kept for d in s.domains or ()) - set(domains)
+    return dataclasses.replace(recipe, specs=kept, source=None), left_out
+
+
 def reward_funcs(
     recipe: Recipe | str | Path,
     *,
@@ -158,6 +191,8 @@ def reward_funcs(
     prefix: str = "",
     workers: int | None = None,
     max_error_rate: float | None = None,
+    domains: Sequence[str] | None = None,
+    completions_table: Table = "columns",
     **column_map: Any,
 ) -> RewardFuncs:
     """TRL reward functions for every verifier of ``recipe``, and their weights.
@@ -190,6 +225,12 @@ def reward_funcs(
       samples has an ``error``/``timeout`` verdict (checked from 50 samples on). Whatever it is, a setup failure
       every sample shares (judge endpoint down, sandbox image not built) and a mapped column missing from the
       dataset raise at the first batch, with the fix in the message.
+    - ``domains``: the domains of your dataset (e.g. ``["math"]``): only the verifiers that apply to one of them
+      become functions, so a math-only run has no ``code`` function logging ``rewards/code/mean None``. A row
+      that a left-out verifier would score (domain ``code`` here) raises :class:`DomainError` at its batch.
+    - ``completions_table``: what the functions add to TRL's completions table (``log_completions=True``):
+      ``"columns"`` (``NAME/status`` and ``NAME/answer`` per verifier), ``"compact"`` (one ``r1verify`` column,
+      ``accuracy=correct:4 format=format_error``) or ``"none"``.
     - ``reference=``, ``domain=``, ``meta=``: which dataset columns become the sample's reference (a column or
       a list tried in order; ``None``: no reference), domain (a column) and meta (columns; default: all others).
       By default the reference is the first of ``reference``, ``ground_truth``, ``answer``, ``solution``,
@@ -198,7 +239,11 @@ def reward_funcs(
     Every verifier of a batch is computed in one engine call, shared by the functions; the engine starts on the
     first call, in whichever process makes it. Unknown verifiers or bad options fail here, not during training.
     """
-    loaded = Recipe.load(recipe)
+    loaded, left_out = Recipe.load(recipe), frozenset[str]()
+    if domains is not None:
+        loaded, left_out = _for_domains(loaded, domains)
+    if completions_table not in ("columns", "compact", "none"):
+        raise ValueError(f"completions_table must be 'columns', 'compact' or 'none', got {completions_table!r}")
     loaded.build()  # unknown verifiers and bad options fail now, not hours into training
     if not (
         on_error is None
@@ -223,6 +268,8 @@ def reward_funcs(
         prefix=prefix,
         workers=workers,
         max_error_rate=max_error_rate,
+        table=completions_table,
+        left_out=left_out,
     )
     make: Callable[[_Group, str], RewardFunction] = AsyncRewardFunction if asynchronous else RewardFunction
     funcs = [make(group, name) for name in group.names]
