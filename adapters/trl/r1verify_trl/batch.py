@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import pickle
 import threading
@@ -48,6 +49,20 @@ def trainer_workers() -> int:
     return max(1, default_workers() // ranks)
 
 
+def allow_worker_processes() -> None:
+    """Let a daemonic process start the engine's workers.
+
+    TRL's ``AsyncGRPOTrainer`` scores in a child it starts with ``daemon=True``, and multiprocessing refuses
+    children to daemonic processes ("daemonic processes are not allowed to have children"): every batch would fail.
+    The flag only guards that refusal here; the workers watch their parent and exit with it, and the trainer still
+    ends the daemonic child itself at exit.
+    """
+    current = multiprocessing.current_process()
+    if current.daemon:
+        current._config["daemon"] = False  # type: ignore[attr-defined]
+        logger.info("r1verify: starting verifier workers from daemonic process %s (%s)", current.name, os.getpid())
+
+
 @dataclass(eq=False)
 class _Entry:
     """A batch being verified or verified; ``readers`` are the reward functions that took it already."""
@@ -84,6 +99,7 @@ class SharedBatches:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
+                allow_worker_processes()
                 self._engine = Engine(self.recipe, workers=self.workers or trainer_workers())
             return self._engine
 
