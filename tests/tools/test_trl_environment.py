@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import re
 
 import pytest
 from r1verify_sandbox import SandboxConfig, SessionLimits, shared_session_pool
@@ -43,19 +42,19 @@ def test_the_tool_keeps_state_and_shaping_counts_failed_calls():
     assert pickle.loads(pickle.dumps(python_environment(config=LOCAL)))().get_reward() == 0.0
 
 
-def _scripted_model(tokenizer):
+def _scripted_model(tokenizer, code: str = CODE):
     """The tiny model, whose ``generate`` writes a tool call first and a boxed answer after a tool result."""
     from r1verify_trl.tiny import tiny_model
 
     model = tiny_model(tokenizer)
     model.config.max_position_embeddings = 8192  # byte-level tokens: the tool schema alone is ~1000 of them
-    call = "<tool_call>\n" + json.dumps({"name": "python", "arguments": {"code": CODE}}) + "\n</tool_call>"
+    call = "<tool_call>\n" + json.dumps({"name": "python", "arguments": {"code": code}}) + "\n</tool_call>"
 
     def generate(input_ids=None, attention_mask=None, **_kwargs):
         rows = []
         for ids in input_ids:
             prompt = tokenizer.decode(ids, skip_special_tokens=False)
-            reply = "The answer is \\boxed{42}" if "<tool_response>" in prompt else call
+            reply = "<think>the tool printed 42</think>The answer is \\boxed{42}" if "<tool_response>" in prompt else call
             rows.append(tokenizer.encode(reply + "<|im_end|>", add_special_tokens=False))
         width = max(map(len, rows))
         pad = tokenizer.pad_token_id
@@ -67,9 +66,12 @@ def _scripted_model(tokenizer):
 
 
 @pytest.mark.timeout(180)
-def test_two_grpo_steps_with_python_tool_calls(tmp_path):
+def test_two_grpo_steps_with_python_tool_calls_and_a_trajectory_reward(tmp_path):
+    """The docs' worked example: the recipe grades the final answer (math accuracy), get_reward() takes 0.1 off
+    per failed call. Each rollout's first call prints 42 and then raises, so every rollout scores 1.0 - 0.1."""
     import datasets
-    from r1verify_trl import grpo_config
+    from r1verify import Recipe
+    from r1verify_trl import grpo_config, reward_funcs
     from r1verify_trl.tiny import tiny_tokenizer
     from trl import GRPOTrainer
     from trl.chat_template_utils import qwen3_chat_template
@@ -83,30 +85,37 @@ def test_two_grpo_steps_with_python_tool_calls(tmp_path):
 
     seen: list[list] = []
 
-    def boxed_42(completions, environments, **_kwargs):
+    def record_calls(completions, environments, **_kwargs):
         seen.append([e.calls for e in environments])
-        texts = [" ".join(str(m.get("content", "")) for m in c) for c in completions]
-        return [1.0 if re.search(r"\\boxed\{42\}", t) else 0.0 for t in texts]
+        return [0.0] * len(completions)
 
+    recipe = Recipe.from_dict({"verifiers": {"accuracy": {"verifier": "math", "required": True}}}, name="math_tir")
+    rf = reward_funcs(recipe, workers=1)
     rows = [{"prompt": [{"role": "user", "content": f"What is 6 * 7? ({i})"}], "answer": "42"} for i in range(4)]
     trainer = GRPOTrainer(
-        model=_scripted_model(tokenizer),
+        model=_scripted_model(tokenizer, CODE + "\n1 / 0"),
         processing_class=tokenizer,
-        reward_funcs=[boxed_42],
+        reward_funcs=[*rf.funcs, record_calls],
         train_dataset=datasets.Dataset.from_list(rows),
         environment_factory=factory,
         args=grpo_config(
             output_dir=str(tmp_path), use_cpu=True, bf16=False, report_to="none", max_steps=2,
-            per_device_train_batch_size=4, num_generations=2, max_completion_length=256, logging_steps=1,
+            per_device_train_batch_size=4, num_generations=2, max_completion_length=1024, logging_steps=1,
             save_strategy="no", log_completions=False, disable_tqdm=True, seed=0,
+            reward_weights=[*rf.weights, 0.0],  # the recipe's, record_calls; TRL gives get_reward() weight 1
         ),
     )
-    trainer.train()
+    try:
+        trainer.train()
+    finally:
+        rf.close()
     steps = [h for h in trainer.state.log_history if "reward" in h]
     assert len(steps) == 2
-    assert all(h["rewards/boxed_42/mean"] == 1.0 for h in steps), steps
-    assert all(h["rewards/PythonToolEnv/mean"] == 0.0 for h in steps), steps  # no call failed
+    for h in steps:
+        assert h["rewards/accuracy/mean"] == 1.0 and h["rewards/PythonToolEnv/mean"] == pytest.approx(-0.1), h
+        assert h["reward"] == pytest.approx(0.9) and h["tools/call_frequency"] > 0, h
     calls = [c for batch in seen for rollout in batch for c in rollout]
-    assert calls and all(c["status"] == "ok" and c["stdout"] == "x is 42\n" for c in calls)
+    assert calls and all(c["status"] == "error" and c["stdout"] == "x is 42\n" for c in calls)
+    assert all(c["exception"]["type"] == "ZeroDivisionError" for c in calls)
     for env in made:
         env._close()
