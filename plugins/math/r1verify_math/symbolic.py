@@ -115,9 +115,12 @@ def _parse_input(answer: Answer) -> str:
     boxed, so that math-verify reads all of it; plain prose as is, so that "42 apples" reads as 42."""
     if answer.scaled:
         return answer.norm  # "4 million": the number it scales to
-    raw = to_latex(answer.raw).replace("²", "^2").replace("³", "^3")  # -1 + sqrt(3), 2**(1/4), x²
+    raw = answer.raw
     if _DELIMITED.search(raw):
         return raw
-    if answer.kind == "latex" or _LATEX_MARKERS.search(raw) or answer.multi_valued:
-        return "\\boxed{" + raw + "}"
+    latex = to_latex(raw)  # -1 + sqrt(3), 2**(1/4)
+    if answer.kind == "latex" or _LATEX_MARKERS.search(raw) or answer.multi_valued or latex != raw:
+        if answer.kind == "latex":
+            latex = latex.replace("²", "^2").replace("³", "^3")  # \boxed{x² - 2x}
+        return "\\boxed{" + latex + "}"
     return raw
