@@ -175,3 +175,21 @@ def test_a_failing_fifo_start_falls_back_to_stdio(sandbox_image, monkeypatch):
     with SessionPool(backend="docker", warm=1, max_sessions=1, direct_io=True) as pool:
         assert not pool.direct_io
         assert pool.open_session(LIMITS).run("6 * 7").value == "42"
+
+
+def test_many_sessions_leak_nothing(sandbox_image):
+    """60 sessions through a pool of two containers: the same containers, no descriptor or thread growth."""
+    import threading
+
+    with SessionPool(backend="docker", warm=2, max_sessions=2) as pool:
+        def cycle(i: int) -> None:
+            with pool.open_session(LIMITS) as session:
+                assert session.run(f"v = {i}\nopen('f', 'w').write(str(v))\nv + 1").value == str(i + 1)
+
+        for i in range(10):  # warm-up: the recycler's threads, the page cache
+            cycle(i)
+        names, fds, threads = pool.container_names, len(os.listdir("/proc/self/fd")), threading.active_count()
+        for i in range(60):
+            cycle(i)
+        assert pool.container_names == names and pool.replaced == 0
+        assert len(os.listdir("/proc/self/fd")) <= fds + 2 and threading.active_count() <= threads + 1
