@@ -169,6 +169,23 @@ def test_trl_async_scoring_keeps_the_deadline_masks_failures_and_logs_them(make_
     assert "verifier stuck_async: 0 error, 1 timeout in a batch of 4" in caplog.text
 
 
+def test_an_engine_that_never_starts_stops_the_run_instead_of_training_on_zeros(make_rf, monkeypatch):
+    """What the daemonic worker did before: every batch an error. Now the guard sees setup errors and stops."""
+    import r1verify_trl.batch
+    from r1verify.guard import RunStopped
+
+    class Refused:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(r1verify_trl.batch, "Engine", Refused)
+    rf = make_rf(make_recipe(acc={"verifier": "exact_match"}))
+    batch = {"prompts": ["q"] * 4, "completions": ["4"] * 4, "answer": ["4"] * 4}
+    assert rf.funcs[0](**batch) == [0.0] * 4  # the first 4 samples: fewer than the guard's window of 8
+    with pytest.raises(RunStopped, match="verifier engine failed: AssertionError: daemonic processes"):
+        rf.funcs[0](**batch)
+
+
 def _score_in_child(funcs: list[Any], out: Any) -> None:
     """Run in a daemonic spawned process, as AsyncRolloutWorker runs the reward functions."""
     try:
@@ -289,6 +306,7 @@ def cpu_stand_ins(monkeypatch):
 @pytest.mark.slow
 def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand_ins, tmp_path, capfd):
     import datasets
+    from r1verify_trl.config import current_names, quiet_old_checkpointing_aliases
     from trl.experimental.async_grpo import AsyncGRPOConfig, AsyncGRPOTrainer
 
     tokenizer = async_tokenizer()
@@ -303,7 +321,7 @@ def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand
         prefill_think=True,
         workers=1,
     )
-    args = AsyncGRPOConfig(
+    settings = dict(
         output_dir=str(tmp_path / "out"),
         use_cpu=True,
         bf16=False,
@@ -320,6 +338,8 @@ def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand
         max_inflight_tasks=4,
         heartbeat_stale_after_s=120,
     )
+    quiet_old_checkpointing_aliases()
+    args = AsyncGRPOConfig(**current_names(AsyncGRPOConfig, settings))  # transformers 5 names: no FutureWarning
     trainer = AsyncGRPOTrainer(
         model=str(tmp_path / "model"),
         reward_funcs=rf.funcs,

@@ -176,14 +176,19 @@ class SharedBatches:
                 exc,
             )
             self.close()
-            return self.failed(len(samples), f"{type(exc).__name__}: {exc}")
+            # a setup error: if the engine never verified a batch of this run, the guard stops the run at once
+            # instead of training on on_error scores; once it has worked, it counts toward max_error_rate
+            return self.failed(len(samples), f"the verifier engine failed: {type(exc).__name__}: {exc}", setup=True)
 
-    def failed(self, n: int, reason: str) -> list[Result]:
-        """Results for a batch that could not be verified at all: every verifier ``error``."""
+    def failed(self, n: int, reason: str, *, setup: bool = False) -> list[Result]:
+        """Results for a batch that could not be verified at all: every verifier ``error`` (a setup error with
+        ``setup``, see :mod:`r1verify.guard`)."""
+        details = {"setup": True} if setup else {}
         out = []
         for _ in range(n):
             verdicts = {
-                spec.name: Verdict(Status.ERROR, None, reason, verifier=spec.name) for spec in self.recipe.specs
+                spec.name: Verdict(Status.ERROR, None, reason, dict(details), verifier=spec.name)
+                for spec in self.recipe.specs
             }
             reward, passed, scores = self.recipe.combine(verdicts)
             out.append(Result(reward, passed, verdicts, scores))
