@@ -300,6 +300,7 @@ def test_choice_sentences_that_still_name_two_letters():
     any_line = {"fallbacks": ["answer_is", "gsm8k", "last_math", "last_line"]}
     assert plain("D. it can't be A or B", "D", **any_line).status is Status.CORRECT
     assert plain("B。不是 A", "B", **any_line).status is Status.CORRECT
+    assert plain("B不是 A", "B", **any_line).status is Status.CORRECT
     for completion in ("The answer is C, A.", "The answer is C, it can't be A or C", "The answer is D, or A"):
         assert plain(completion, "C").status is Status.WRONG
         assert plain(completion, "A").status is Status.WRONG

@@ -27,7 +27,7 @@ _NEGATION = (
 )
 _CHOSEN = re.compile(
     rf"^\s*(?:(?:for\s+sure|definitely|clearly|certainly|surely|obviously)\s+)?(?P<letter>{_LETTER})"
-    rf"\s*(?:[,.;:!。，；]\s*|\s+)(?:{_NEGATION})(?:{_LETTER})(?:\s*(?:,|or|and|nor|/|或)\s*(?:{_LETTER}))*"
+    rf"\s*(?:[,.;:!。，；]\s*|\s+|(?=不是|并非|而不是))(?:{_NEGATION})(?:{_LETTER})(?:\s*(?:,|or|and|nor|/|或)\s*(?:{_LETTER}))*"
     r"\s*(?:because\b[^\n]*|[.!。])?\s*$",
     re.IGNORECASE,
 )
