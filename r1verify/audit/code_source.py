@@ -187,7 +187,9 @@ def distinctive(value: Any) -> bool:
         return abs(value) >= 100 or (isinstance(value, float) and value != int(value))
     if isinstance(value, str):
         s = value.strip()
-        return len(s) >= 3 and s.lower().rstrip(".!") not in COMMON_OUTPUTS and not re.fullmatch(r"-?\d{1,2}", s)
+        if re.fullmatch(r"[A-Za-z]{1,7}[.!]?|-?\d{1,2}", s):
+            return False  # a short word or number: 'three', 'YES', 42
+        return len(s) >= 3 and s.lower().rstrip(".!") not in COMMON_OUTPUTS
     if isinstance(value, (list, tuple, set, dict)):
         return len(value) >= 2 or any(distinctive(v) for v in value)
     return False
