@@ -75,6 +75,7 @@ def build_report(
         "elapsed_s": round(elapsed, 3),
         "rows_per_s": round(len(run.rollouts) / elapsed, 1) if elapsed > 0 else None,
         "flagged": [flagged_record(item) for item in worst(run)[:MAX_FLAGGED_IN_REPORT]],
+        "hints": hints(run, min_reward),
     }
     if grader is None:
         report["regrade"]["available"] = False
@@ -82,6 +83,22 @@ def build_report(
     elif not grader.available:
         report["regrade"]["note"] = "math-verify is not installed (pip install math-verify); no second grader"
     return report
+
+
+def hints(run: AuditRun, min_reward: float) -> list[str]:
+    """Advice on the options, e.g. a ``--min-reward`` that lets format-only rewards through."""
+    rewards = [r.reward for r in run.rollouts if r.index in run.rewarded]
+    if not rewards or min_reward > 0:
+        return []
+    top = max(rewards)
+    low = sum(1 for w in rewards if w < top / 2)
+    if low < max(1, len(rewards) // 10):
+        return []
+    return [
+        f"{low} of {len(rewards)} rewarded samples were paid less than half the top reward ({top:g}); if that is a "
+        f"format or language bonus, pass --min-reward {top / 2:g} so the answer detectors look at answers that were "
+        "paid for"
+    ]
 
 
 def worst(run: AuditRun) -> list[Flagged]:

@@ -196,11 +196,15 @@ def _print_summary(report: dict[str, Any], fmt: str, table: Any) -> None:
         return
     console = stderr_console()
     console.print(table(report))
-    for line in [c["message"] for c in report["callouts"]] + [
-        f"{report['invalid_rows']} invalid rows skipped" if report["invalid_rows"] else "",
-        f"{report['errors']} detector errors (see the report's first_errors)" if report["errors"] else "",
-        f"{report['rows']} rows in {report['elapsed_s']:.1f} s ({report['rows_per_s']} rows/s)",
-    ]:
+    for line in (
+        [c["message"] for c in report["callouts"]]
+        + report["hints"]
+        + [
+            f"{report['invalid_rows']} invalid rows skipped" if report["invalid_rows"] else "",
+            f"{report['errors']} detector errors (see the report's first_errors)" if report["errors"] else "",
+            f"{report['rows']} rows in {report['elapsed_s']:.1f} s ({report['rows_per_s']} rows/s)",
+        ]
+    ):
         if line:
             console.print(line, markup=False, highlight=False)
 

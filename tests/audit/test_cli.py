@@ -160,7 +160,7 @@ def test_the_bundled_example_shows_rising_hacks(tmp_path):
     assert data["rows"] == 360 and len(data["steps"]) == 10 and data["errors"] == 0
     called = {c["detector"] for c in data["callouts"]}
     assert {"answer_in_reasoning", "empty_reasoning"} <= called and not called & {"hedge", "prompt_copy"}
-    assert "answer_in_reasoning" in result.output and "rows/s" in result.output
+    assert "answer_in_reasoning" in result.output and "rows/s" in result.output and data["hints"] == []
     page = tmp_path / "r.html"
     assert run("audit", str(EXAMPLE), "--min-reward", "0.5", "--html", str(page), "--summary", "none").exit_code == 0
     html = page.read_text()
@@ -189,3 +189,14 @@ def test_regrade_with_adds_a_detector_and_a_bad_spec_exits_2(tmp_path):
     assert counts["regrade_math"] == 1 and result.exit_code == 1  # c: the box is only in the reasoning
     bad = run("audit", src, "--regrade-with", "nope", "--summary", "none")
     assert bad.exit_code == 2 and "--regrade-with: no verifier named 'nope'" in bad.output
+
+
+def test_a_hint_when_format_bonuses_count_as_rewarded(tmp_path):
+    rows = [dict(ROWS[0], reward=1.2)] + [dict(ROWS[3], id=f"w{i}", reward=0.2) for i in range(3)]
+    src = write(tmp_path / "roll.jsonl", rows)
+    result = run("audit", src, "--no-regrade", "--summary", "table")
+    assert "3 of 4 rewarded samples were paid less than half the top reward (1.2)" in " ".join(result.output.split())
+    assert "--min-reward 0.6" in result.output
+    out = tmp_path / "r.json"
+    run("audit", src, "--no-regrade", "--min-reward", "0.6", "-o", str(out), "--summary", "none")
+    assert json.loads(out.read_text())["hints"] == []
