@@ -94,11 +94,12 @@ def hints(run: AuditRun, min_reward: float) -> list[str]:
     low = sum(1 for w in rewards if w < top / 2)
     if low < max(1, len(rewards) // 10):
         return []
-    return [
+    hint = (
         f"{low} of {len(rewards)} rewarded samples were paid less than half the top reward ({top:g}); if that is a "
         f"format or language bonus, pass --min-reward {top / 2:g} so the answer detectors look at answers that were "
         "paid for"
-    ]
+    )
+    return [hint]
 
 
 def worst(run: AuditRun) -> list[Flagged]:
