@@ -131,3 +131,14 @@ def test_the_openrlhf_logging_reward_function_writes_what_audit_reads(tmp_path, 
         ("41", 0.0, 0, "42"),
         ("2", 0.0, 1, "2"),
     ]
+
+
+def test_a_saved_hugging_face_dataset_is_read_as_one(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    rows = {"prompt": ["2+2?", "3+3?"], "completion": ["4", "6"], "reward": [1.0, 0.0], "step": [1, 1]}
+    datasets.Dataset.from_dict(rows).save_to_disk(str(tmp_path / "ds"))
+    got, total = read([str(tmp_path / "ds")])
+    assert total == 2 and [(r.prompt, r.completion, r.reward, r.where) for r in got] == [
+        ("2+2?", "4", 1.0, f"{tmp_path / 'ds'}:row 1"),
+        ("3+3?", "6", 0.0, f"{tmp_path / 'ds'}:row 2"),
+    ]
