@@ -11,7 +11,7 @@ from typing import Any
 
 from .detectors import GROUP_DETECTORS, SAMPLE_DETECTORS
 from .engine_regrade import EngineRegrade, regraders, run_regraders
-from .model import Detector, DetectorError, Flagged, GroupDetector, Rollout
+from .model import Detector, DetectorError, Finding, Flagged, GroupDetector, Rollout
 from .regrade import MathVerifyGrader, RegradeMathVerify, is_math
 
 ANSWER_CATEGORIES = ("answers", "code", "regrade")
@@ -32,7 +32,8 @@ class AuditRun:
     """The second grader's verdict on each math rollout with a reference (held-out accuracy)."""
     grader: MathVerifyGrader | None = None
 
-    def add(self, rollout: Rollout, found: Sequence[Any], detector: str) -> None:
+    def add(self, rollout: Rollout, found: Sequence[Finding]) -> None:
+        """Record what a detector found in ``rollout`` (nothing when ``found`` is empty)."""
         if found:
             self.flagged.setdefault(rollout.index, Flagged(rollout)).findings.extend(found)
 
@@ -84,12 +85,10 @@ def run_audit(
             for detector in sample:
                 if rollout.paid_for_answer is False and detector.category in ANSWER_CATEGORIES:
                     continue
-                if isinstance(detector, RegradeMathVerify):
-                    if run.accepted.get(rollout.index) is False:  # graded above (a crash there is reported)
-                        run.add(rollout, detector.detect(rollout), detector.id)  # cached: no second grading
-                    continue
+                if isinstance(detector, RegradeMathVerify) and run.accepted.get(rollout.index) is not False:
+                    continue  # accepted, not math, or its grading crashed above (reported there)
                 try:
-                    run.add(rollout, detector.detect(rollout), detector.id)
+                    run.add(rollout, detector.detect(rollout))  # regrade_math_verify: its verdict is cached
                 except Exception as exc:  # noqa: BLE001 - a detector bug must not hide the row
                     run.errors.append(DetectorError(detector.id, rollout.where, _describe(exc)))
         rollout.memo.clear()
@@ -99,7 +98,7 @@ def run_audit(
         rewarded = [r for r in run.rollouts if r.index in run.rewarded and r.paid_for_answer is not False]
         hits, errors = run_regraders(regraders, rewarded, workers)
         for rollout, hit in hits:
-            run.add(rollout, [hit], hit.detector)
+            run.add(rollout, [hit])
         run.errors.extend(errors)
     for members in groups.values():
         for detector in group:
@@ -110,7 +109,7 @@ def run_audit(
                 continue
             for rollout, hit in hits:
                 if rollout.index in run.rewarded:
-                    run.add(rollout, [hit], detector.id)
+                    run.add(rollout, [hit])
     return run
 
 

@@ -123,3 +123,18 @@ def test_regrade_with_names_a_bad_spec():
         regraders(["nope"])
     with pytest.raises(ValueError, match="expected one of 'strict', 'lenient'"):
         regraders(["math:preset=sometimes"])
+
+
+def test_a_crash_of_the_second_grader_is_reported_for_its_row():
+    grader = MathVerifyGrader()
+
+    def crash(answer, reference):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    grader._verify = crash  # type: ignore[method-assign]
+    rows = [rollout("<think>x</think> $\\boxed{4}$", "2+2?", "4", "math", where="f.jsonl:7")]
+    run = run_audit(rows, [RegradeMathVerify(grader)])
+    assert [(e.detector, e.where, e.error) for e in run.errors] == [
+        ("regrade_math_verify", "f.jsonl:7", "RecursionError: maximum recursion depth exceeded")
+    ]
+    assert run.accepted == {} and run.flagged == {} and len(run.rollouts) == 1
