@@ -118,10 +118,12 @@ def audit_command(
 
     \b
     Detectors (docs/audit.md):
-      answers   answer_in_reasoning answer_spray prompt_copy hedge empty_reasoning
+      answers   answer_in_reasoning answer_spray prompt_copy hedge
+      format    empty_reasoning
       code      code_special_cases code_early_exit code_harness_access code_patches code_print_spray
       grader    grader_address fake_rubric sycophancy length_exploit
-      regrade   regrade_math_verify (plain math-verify rejects a rewarded math sample)
+      regrade   regrade_math_verify (plain math-verify rejects a rewarded math sample),
+                regrade_NAME for each --regrade-with verifier
 
     \b
     Examples:
