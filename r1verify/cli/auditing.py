@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,15 +160,18 @@ def audit_command(
     for path, option in outputs:  # checked now (not an input, writable); written whole at the end
         probe_target(path, option, inputs + [str(p) for p, _ in outputs if p != path])
     started = time.perf_counter()
+    bad: list[InvalidRow] = []
     try:
         with _progress(sys.stderr.isatty() and summary_format != "none", total) as advance:
-            run = run_audit(stream, detectors, min_reward, lambda: advance(1), grader, workers)
-    except InvalidRow as exc:
-        fail(f"{exc}\nnothing was written; fix the row, or pass --skip-invalid to skip such rows")
+            run = run_audit(_until_bad(stream, bad), detectors, min_reward, lambda: advance(1), grader, workers)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: nothing was written", err=True)
         raise SystemExit(130) from None
+    if bad and not run.rollouts:
+        fail(f"{bad[0]}\nnothing was written; fix the row, or pass --skip-invalid to skip such rows")
     report = build_report(run, inputs, min_reward, skipped, time.perf_counter() - started)
+    if bad:
+        report["stopped_at"] = str(bad[0])
     if out_path:
         write_text_output(out_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n", "--out", inputs)
     if flagged_path:
@@ -181,10 +185,26 @@ def audit_command(
             html_path, render(report, run, f"audit of {', '.join(inputs)[:120]}", examples), "--html", inputs
         )
     _print_summary(report, summary_format, table)
+    if bad:
+        written = ", ".join(str(p) for p, _ in outputs)
+        fail(
+            f"{bad[0]}\nthe {len(run.rollouts)} rows before it were audited"
+            + (f" (the report in {written} says stopped_at)" if written else "")
+            + "; fix the row, or pass --skip-invalid to skip such rows"
+        )
     hits = [d for d in report["detectors"] if d["id"] in gate and d["flagged"]]
     if hits:
         click.echo("fail-on: " + ", ".join(f"{d['id']} flagged {d['flagged']}" for d in hits), err=True)
         raise SystemExit(EXIT_FLAGGED)
+
+
+def _until_bad(stream: Iterator[Any], bad: list[InvalidRow]) -> Iterator[Any]:
+    """The rollouts of ``stream`` up to its first unreadable row, which goes into ``bad`` (the project's rule:
+    the rows before a bad row are kept)."""
+    try:
+        yield from stream
+    except InvalidRow as exc:
+        bad.append(exc)
 
 
 def _print_summary(report: dict[str, Any], fmt: str, table: Any) -> None:

@@ -1,5 +1,6 @@
 """The project's bad-input tour (tests/test_bad_input.py) for `r1verify audit`: each broken file exits 2 naming
-the file, the row and the field, and writes nothing; --skip-invalid counts the bad rows instead."""
+the file, the row and the field, after reporting the rows before it (nothing when there are none);
+--skip-invalid counts the bad rows instead."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..test_bad_input import CASES
 
 
 @pytest.mark.parametrize(("case", "make", "expected", "good"), CASES, ids=[c[0] for c in CASES])
-def test_audit_stops_at_a_bad_file_or_row_with_the_place_and_writes_nothing(tmp_path, case, make, expected, good):
+def test_audit_stops_at_a_bad_file_or_row_with_the_place(tmp_path, case, make, expected, good):
     src = make(tmp_path)
     out = tmp_path / "report.json"
     args = ["audit", str(src), "--map", "reward=id", "--no-regrade", "-o", str(out), "--summary", "none"]
@@ -23,7 +24,11 @@ def test_audit_stops_at_a_bad_file_or_row_with_the_place_and_writes_nothing(tmp_
     assert result.exit_code == 2, result.output
     for fragment in expected:
         assert fragment in result.output
-    assert not out.exists()
+    if good:  # the rows before the bad one are audited and reported, like every command keeps them
+        report = json.loads(out.read_text())
+        assert report["rows"] == good and expected[0] in report["stopped_at"]
+    else:
+        assert not out.exists()
 
 
 @pytest.mark.parametrize(

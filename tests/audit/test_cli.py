@@ -105,17 +105,25 @@ def test_fail_on_gates_with_exit_1_only_when_the_detector_fires(tmp_path):
     assert bad.exit_code == 2 and "unknown detector 'nope'" in bad.output
 
 
-def test_a_bad_row_exits_2_naming_file_line_and_field_and_writes_nothing(tmp_path):
-    src = write(tmp_path / "roll.jsonl", [ROWS[0], {"completion": "x", "reward": "lots"}])
+def test_a_bad_row_exits_2_naming_file_line_and_field_after_reporting_the_rows_before_it(tmp_path):
+    src = write(tmp_path / "roll.jsonl", [ROWS[0], {"completion": "x", "reward": "lots"}, ROWS[1]])
     out = tmp_path / "r.json"
     result = run("audit", src, "-o", str(out), "--summary", "none")
     assert result.exit_code == 2
-    assert f"{src}:2: field 'reward': expected a finite number, got 'lots'" in result.output
-    assert "--skip-invalid" in result.output and not out.exists()
+    message = f"{src}:2: field 'reward': expected a finite number, got 'lots'"
+    assert message in result.output and "the 1 rows before it were audited" in result.output
+    assert "--skip-invalid" in result.output
+    stopped = json.loads(out.read_text())
+    assert stopped["rows"] == 1 and stopped["stopped_at"] == message
+    first_bad = write(tmp_path / "first.jsonl", [{"completion": "x"}, ROWS[0]])
+    out2 = tmp_path / "r2.json"
+    result = run("audit", first_bad, "-o", str(out2), "--summary", "none")
+    assert result.exit_code == 2 and "nothing was written" in result.output and not out2.exists()
     ok = run("audit", src, "-o", str(out), "--skip-invalid", "--summary", "none")
     assert ok.exit_code == 0
     data = json.loads(out.read_text())
-    assert data["rows"] == 1 and data["invalid_rows"] == 1 and data["first_invalid_rows"][0].startswith(f"{src}:2")
+    assert data["rows"] == 2 and data["invalid_rows"] == 1 and data["first_invalid_rows"][0].startswith(f"{src}:2")
+    assert "stopped_at" not in data
 
 
 @pytest.mark.parametrize("option", ["-o", "--html", "--flagged"])
