@@ -83,6 +83,45 @@ def test_tool_agent_loop_calls_keep_state_per_trajectory(tools):
     assert pool.open_sessions == 0
 
 
+def test_tool_agent_loop_run_with_a_scripted_server(tools):
+    """ToolAgentLoop.run end to end on CPU: a scripted server writes two hermes tool calls, then an answer; the
+    second call sees the first call's variable, and the results go back into the prompt."""
+    pytest.importorskip("trl")  # the tiny tokenizer and the qwen3 chat template come from the TRL side
+    from omegaconf import OmegaConf
+    from r1verify_trl.tiny import tiny_tokenizer
+    from trl.chat_template_utils import qwen3_chat_template
+    from verl.experimental.agent_loop.agent_loop import DictConfigWrap, ToolListWrap
+    from verl.workers.rollout.replica import TokenOutput
+
+    module = _tool_agent_loop()
+    tokenizer = tiny_tokenizer(chat_template=qwen3_chat_template)
+    rollout = {
+        "multi_turn": {"max_user_turns": 4, "max_assistant_turns": 4, "max_parallel_calls": 1, "format": "hermes",
+                       "max_tool_response_length": 1000, "tool_response_truncate_side": "middle"},
+        "prompt_length": 4096, "response_length": 4096, "full_determinism": False,
+    }
+    codes = ["x = 6 * 7", "print(x)"]
+    prompts: list[str] = []
+
+    class Server:
+        async def generate(self, request_id, prompt_ids, sampling_params, **_kwargs):
+            prompts.append(tokenizer.decode(prompt_ids))
+            turn = len(prompts) - 1
+            call = json.dumps({"name": "python", "arguments": {"code": codes[turn]}}) if turn < 2 else ""
+            text = f"<tool_call>\n{call}\n</tool_call>" if call else "The answer is \\boxed{42}"
+            return TokenOutput(token_ids=tokenizer.encode(text + "<|im_end|>", add_special_tokens=False))
+
+    loop = module.ToolAgentLoop(
+        trainer_config=DictConfigWrap(OmegaConf.create({"actor_rollout_ref": {"rollout": rollout}})),
+        server_manager=Server(), tokenizer=tokenizer, processor=None, dataset_cls=None,
+        data_config=DictConfigWrap(OmegaConf.create({})), tools=ToolListWrap(list(tools.values())),
+    )
+    output = loop.loop.run_until_complete(loop.run({}, raw_prompt=[{"role": "user", "content": "What is 6 * 7?"}]))
+    assert len(prompts) == 3 and output.extra_fields["tool_rewards"] == [0.0, 0.0]
+    assert "<tool_response>\n[no output]\n</tool_response>" in prompts[1]
+    assert "<tool_response>\n42\n</tool_response>" in prompts[2]  # the second call saw the first's x
+
+
 def test_without_agent_data_the_session_lives_from_create_to_release(tools):
     tool = tools["python"]
 
