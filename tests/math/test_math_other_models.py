@@ -310,3 +310,16 @@ def test_choice_sentences_that_still_name_two_letters():
 def test_unicode_superscripts_are_powers():
     assert plain("Therefore, \\boxed{g(x) = x² - 2x + 2}.", "x^2-2x+2").status is Status.CORRECT
     assert plain("Therefore, \\boxed{g(x) = x³ - 2x + 2}.", "x^2-2x+2").status is Status.WRONG
+
+
+def test_a_relation_reference_is_not_matched_by_its_right_side():
+    """Issue 22: the reference x+z=1 was matched by a bare 1 (math-verify compares an equation's right side)."""
+    assert plain("\\boxed{1}", "x+z=1").status is Status.WRONG
+    assert plain("\\boxed{0}", "5x - 7y + 11z + 4 = 0").status is Status.WRONG
+    assert plain("\\boxed{x + z = 1}", "x+z=1").status is Status.CORRECT
+    assert plain("\\boxed{z = 1 - x}", "x+z=1").status is Status.CORRECT
+    # a named left side still names the value
+    assert plain("\\boxed{2x}", "f(x)=2x").status is Status.CORRECT
+    assert plain("\\boxed{\\frac{600}{7}}", "v=\\frac{600}{7}").status is Status.CORRECT
+    assert plain("\\boxed{\\frac{1}{\\sqrt{6}}}", "\\frac{NO}{BO}=\\frac{1}{\\sqrt{6}}").status is Status.CORRECT
+    assert plain("\\boxed{11:21}", "V_{1}:V_{2}=11:21").status is Status.CORRECT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -37,9 +38,38 @@ def equivalent(pred: Answer, gold: Answer, *, hundredths: bool = False) -> tuple
             return exact_equal(pred.exact, gold.exact, hundredths=hundredths), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
+    if "=" not in pred.norm and _relation_between_expressions(gold):
+        return False, "string"  # x+z=1 is a relation, not the value 1 (math-verify compares its right side)
     if not symbolic.parsed(gold):
         return None, "unparsed"
     return symbolic.equal(gold, pred), "symbolic"
+
+
+_SUM = re.compile(r"(?<=[\w})\]])[+\-−]")
+"""A sum or difference on the left of ``=``: ``x+z``, ``5x-7y+11z+4`` (not ``\\frac{NO}{BO}``, ``|AB|``, ``A:B``)."""
+
+
+def _relation_between_expressions(gold: Answer) -> bool:
+    """Whether the reference is one equation whose left side is a sum or difference (``x+z=1``,
+    ``5x-7y+11z+4=0``), not the name of a quantity (``f(x)=2x``, ``\\frac{NO}{BO}=\\frac{1}{\\sqrt6}``): then
+    only an equation can be it."""
+    norm = gold.norm
+    if gold.multi_valued or norm.count("=") != 1 or gold.variable or re.search(r"[<>!:=]=|==", norm):
+        return False
+    left = norm.partition("=")[0]
+    return _depth0_sum(left)
+
+
+def _depth0_sum(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "+-−" and i > 0 and _SUM.match(text, i):
+            return True
+    return False
 
 
 def _tuple_of(pred: Answer, gold: Answer) -> bool:
