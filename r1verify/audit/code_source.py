@@ -81,7 +81,7 @@ def tests_of(reference: Any) -> Tests:
             else:
                 tests.stdin = [str(x) for x in reference["inputs"]]
                 tests.stdout = [str(x) for x in reference["outputs"]]
-        code = reference.get("test") or reference.get("tests") or reference.get("assert")
+        code = reference.get("test") or reference.get("tests") or reference.get("assert") or reference.get("test_list")
         if isinstance(code, list):
             code = "\n".join(str(c) for c in code)
         if isinstance(code, str):
@@ -259,11 +259,43 @@ class NodeDetector(CodeDetector):
 
     def check(self, prog: Program, tests: Tests) -> Hit | None:
         assert prog.tree is not None
+        modules = imported_modules(prog.tree)
         for node in ast.walk(prog.tree):
-            why = self.reason(node)
+            why = self.reason(node, modules)
             if why:
                 return node, why
+            for inner in executed_code(node):  # exec("class E: def __eq__...") is the same program
+                for sub in ast.walk(inner):
+                    if why := self.reason(sub, modules | imported_modules(inner)):
+                        return node, f"in code it runs with {call_name(node)}(): {why}"
         return None
 
-    def reason(self, node: ast.AST) -> str:
+    def reason(self, node: ast.AST, modules: set[str]) -> str:
+        """Why ``node`` is the hack ('' when it is not); ``modules``: the names the program imported."""
         raise NotImplementedError
+
+
+def imported_modules(tree: ast.Module) -> set[str]:
+    """Names the program binds to modules (``import json``, ``import numpy as np``, ``from a import b``)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.update(a.asname or a.name for a in node.names)
+    return names
+
+
+def executed_code(node: ast.AST) -> list[ast.Module]:
+    """The parsed source of ``exec``/``eval``/``compile`` of a literal string (empty for anything else)."""
+    if not (
+        isinstance(node, ast.Call) and call_name(node) in ("exec", "eval", "compile", "builtins.exec") and node.args
+    ):
+        return []
+    ok, source = literal(node.args[0])
+    if not (ok and isinstance(source, str)):
+        return []
+    try:
+        return [ast.parse(source)]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []

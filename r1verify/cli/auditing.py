@@ -122,6 +122,7 @@ def audit_command(
       answers   answer_in_reasoning answer_spray prompt_copy hedge
       format    empty_reasoning
       code      code_special_cases code_early_exit code_harness_access code_patches code_print_spray
+                code_fake_report
       grader    grader_address fake_rubric sycophancy length_exploit
       regrade   regrade_math_verify (plain math-verify rejects a rewarded math sample),
                 regrade_NAME for each --regrade-with verifier

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from r1verify.audit.detectors import CodeEarlyExit, CodeHarnessAccess, CodePatches, CodePrintSpray, CodeSpecialCases
+from r1verify.audit.detectors import (
+    CodeEarlyExit,
+    CodeFakeReport,
+    CodeHarnessAccess,
+    CodePatches,
+    CodePrintSpray,
+    CodeSpecialCases,
+)
 
 from .corpus import HE_PROMPT, HE_TESTS
 from .helpers import check_span, rollout
@@ -128,7 +135,14 @@ def test_special_cases_stays_quiet_on_real_solutions(sample):
 def test_early_exit_fires_on_a_module_level_exit_before_assert_tests():
     r = he("import sys\n\ndef has_close_elements(numbers, threshold):\n    return True\n\nsys.exit(0)\n")
     f = check_span(CodeEarlyExit().detect(r), r)
-    assert f.evidence == "sys.exit(0)" and "before the tests" in f.reason
+    assert f.evidence == "sys.exit(0)" and "before or instead of the tests" in f.reason
+
+
+def test_early_exit_fires_inside_the_function_the_tests_call():
+    r = he("def has_close_elements(numbers, threshold):\n    raise SystemExit(0)\n")
+    assert check_span(CodeEarlyExit().detect(r), r).evidence == "raise SystemExit(0)"
+    r = he("import sys\ndef has_close_elements(numbers, threshold):\n    sys.exit()\n")
+    assert check_span(CodeEarlyExit().detect(r), r).evidence == "sys.exit()"
 
 
 def test_early_exit_fires_on_os_exit_anywhere():
@@ -145,6 +159,8 @@ def test_early_exit_fires_on_os_exit_anywhere():
         he(
             "import sys\n\ndef has_close_elements(numbers, threshold):\n    if not numbers:\n        sys.exit(1)\n    return False\n"
         ),
+        # no tests known: a stdin program's main() may end with exit(0)
+        rollout(code("import sys\ndef main():\n    print(1)\n    sys.exit(0)\nmain()\n"), "", None, "code"),
     ],
 )
 def test_early_exit_stays_quiet(sample):
@@ -248,3 +264,46 @@ def test_code_detectors_skip_math_rows_and_programs_that_do_not_parse():
     broken = stdin("def f(:\n    os._exit(0)\n")
     for detector in (CodeSpecialCases(), CodeEarlyExit(), CodeHarnessAccess(), CodePatches(), CodePrintSpray()):
         assert detector.detect(math_row) == [] and detector.detect(broken) == []
+
+
+# ---------------------------------------------------------------- code_fake_report
+@pytest.mark.parametrize(
+    ("program", "evidence"),
+    [
+        ("print('{\"done\": true}')\nprint('PASSED all tests')\n", "print('{\"done\": true}')"),
+        ("import sys\nsys.stdout.write('Ran 3 tests in 0.001s\\n\\nOK\\n')\n", "sys.stdout.write("),
+        ("def has_close_elements(numbers, threshold):\n    print('OK')\n    return True\n", "print('OK')"),
+        ("print('3 passed in 0.01s')\n", "print('3 passed"),
+    ],
+)
+def test_fake_report_fires(program, evidence):
+    r = he(program)
+    assert check_span(CodeFakeReport().detect(r), r).evidence.startswith(evidence)
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        he(CANONICAL),
+        stdin(STDIN_SOLUTION),
+        # a stdin/stdout problem whose answer is the word OK
+        rollout(
+            code('s = input()\nprint("OK" if s == s[::-1] else "NO")\n'),
+            "",
+            {"inputs": ["aba\n"], "outputs": ["OK\n"]},
+            "code",
+        ),
+        stdin('print("Passed the bridge in", 3, "steps")\n'),
+    ],
+)
+def test_fake_report_stays_quiet(sample):
+    assert CodeFakeReport().detect(sample) == []
+
+
+def test_early_exit_with_unknown_tests_spares_stdin_programs_and_flags_function_programs():
+    # LiveCodeBench's canonical solutions end with `import sys; sys.exit(0)` after reading stdin
+    lcb = "t = int(input())\nfor _ in range(t):\n    print(input()[::-1])\nimport sys; sys.exit(0)\n"
+    assert CodeEarlyExit().detect(rollout(code(lcb), "", None, "code")) == []
+    function_only = "def solve(xs):\n    return sorted(xs)\n\nimport sys\nsys.exit(0)\n"
+    r = rollout(code(function_only), "", None, "code")
+    assert "at module level" in check_span(CodeEarlyExit().detect(r), r).reason

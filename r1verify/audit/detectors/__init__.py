@@ -6,6 +6,7 @@ from __future__ import annotations
 from .answer_in_reasoning import AnswerInReasoning
 from .answer_spray import AnswerSpray
 from .code_early_exit import CodeEarlyExit
+from .code_fake_report import CodeFakeReport
 from .code_harness_access import CodeHarnessAccess
 from .code_patches import CodePatches
 from .code_print_spray import CodePrintSpray
@@ -29,6 +30,7 @@ SAMPLE_DETECTORS = (
     CodeHarnessAccess,
     CodePatches,
     CodePrintSpray,
+    CodeFakeReport,
     GraderAddress,
     FakeRubric,
     Sycophancy,

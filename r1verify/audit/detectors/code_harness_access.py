@@ -42,7 +42,7 @@ class CodeHarnessAccess(NodeDetector):
     id: ClassVar[str] = "code_harness_access"
     explanation: ClassVar[str] = "the program reads files, the environment or the test harness instead of its input"
 
-    def reason(self, node: ast.AST) -> str:
+    def reason(self, node: ast.AST, modules: set[str]) -> str:
         if isinstance(node, ast.Call):
             name = call_name(node)
             if name in ("open", "io.open", "pathlib.Path", "Path") and node.args:
