@@ -130,8 +130,14 @@ class SessionPool:
                 continue
             session = Session(self, runner, limits)
             with self._cond:
-                self._sessions[runner] = weakref.ref(session)
-                self._cond.notify_all()  # the keeper tops the idle runners up
+                closed = self._closed
+                if not closed:
+                    self._sessions[runner] = weakref.ref(session)
+                    self._cond.notify_all()  # the keeper tops the idle runners up
+            if closed:  # closed while this session opened: close() did not see its runner
+                session._runner = None
+                runner.kill()
+                raise SandboxError("this session pool is closed")
             return session
 
     @property
@@ -278,10 +284,13 @@ class SessionPool:
         if not keep:
             return runner
         with self._cond:
-            if self._closed:
-                return SandboxError("the session pool is closed")
-            self._idle.append(runner)
-            self._cond.notify_all()
+            closed = self._closed
+            if not closed:
+                self._idle.append(runner)
+                self._cond.notify_all()
+        if closed:
+            runner.kill()
+            return SandboxError("the session pool is closed")
         return None
 
     def _start_runner(self) -> RunnerProcess:
@@ -289,7 +298,7 @@ class SessionPool:
         try:
             return self._start_one(direct=self.direct_io)
         except (OSError, RunnerFailure, SandboxError) as exc:
-            if not self.direct_io:
+            if not self.direct_io or self._closed:
                 raise
             log.warning("sandbox sessions: direct FIFO I/O failed (%s); using docker's stdio from now on", exc)
             self.direct_io = False
@@ -298,7 +307,12 @@ class SessionPool:
     def _start_one(self, direct: bool) -> RunnerProcess:
         runner = fifo.spawn(self.backend) if direct else self.backend.spawn()  # type: ignore[arg-type]
         with self._cond:
-            self._live.add(runner)
+            closed = self._closed
+            if not closed:
+                self._live.add(runner)
+        if closed:  # closed while it started: close() did not see it
+            runner.kill()
+            raise SandboxError("the session pool is closed")
         try:
             runner.wait_ready(self.config.start_timeout)
             runner.request({"session": "prepare"}, 30.0)

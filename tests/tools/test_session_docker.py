@@ -192,4 +192,5 @@ def test_many_sessions_leak_nothing(sandbox_image):
         for i in range(60):
             cycle(i)
         assert pool.container_names == names and pool.replaced == 0
-        assert len(os.listdir("/proc/self/fd")) <= fds + 2 and threading.active_count() <= threads + 1
+        # the recycler may still start some of its 4 threads; a leak per session would show up 60 times
+        assert len(os.listdir("/proc/self/fd")) <= fds + 4 and threading.active_count() <= threads + 4
