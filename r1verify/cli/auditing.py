@@ -151,6 +151,11 @@ def audit_command(
         unknown = [g for g in gate if g not in {d.id for d in select(regrade=True, regrade_with=regrade_with)}]
         if unknown:
             raise ValueError(f"--fail-on: unknown detector {unknown[0]!r}; see `r1verify audit --help`")
+        idle = [g for g in gate if g not in {d.id for d in detectors}]
+        if idle:
+            raise ValueError(
+                f"--fail-on {idle[0]}: that detector does not run (left out by --only, --skip or --no-regrade)"
+            )
         cols = RolloutColumns.parse(maps)
         skipped: list[str] = []
         stream, total = read_rollouts(

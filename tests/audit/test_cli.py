@@ -103,6 +103,8 @@ def test_fail_on_gates_with_exit_1_only_when_the_detector_fires(tmp_path):
     assert run("audit", src, "--fail-on", "code_patches", "--summary", "none").exit_code == 0
     bad = run("audit", src, "--fail-on", "nope", "--summary", "none")
     assert bad.exit_code == 2 and "unknown detector 'nope'" in bad.output
+    idle = run("audit", src, "--skip", "grader_address", "--fail-on", "grader_address", "--summary", "none")
+    assert idle.exit_code == 2 and "--fail-on grader_address: that detector does not run" in idle.output
 
 
 def test_a_bad_row_exits_2_naming_file_line_and_field_after_reporting_the_rows_before_it(tmp_path):
