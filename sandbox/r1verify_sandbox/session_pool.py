@@ -195,13 +195,11 @@ class SessionPool:
         job = {"session": "call", "code": code, "limits": {"timeout": limits.timeout, "max_output": limits.max_output}}
         try:
             answer = runner.request(job, limits.timeout + REQUEST_SLACK)
-        except RunnerFailure as exc:
+        except Exception as exc:  # noqa: BLE001 - RunnerFailure, or a runner torn down under this call
             if self._closed:
                 return CallResult.not_run(CallStatus.CLOSED, "the session pool was closed")
             self._remove(runner, str(exc))
             return CallResult.not_run(CallStatus.SANDBOX_ERROR, f"the sandbox failed: {exc}")
-        except (UnicodeEncodeError, ValueError) as exc:  # code that cannot be sent
-            return CallResult(status=CallStatus.ERROR, stderr=f"the code could not be sent: {exc}")
         return CallResult.from_runner(answer)
 
     def _release(self, session: Session, runner: RunnerProcess) -> None:
