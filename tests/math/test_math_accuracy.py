@@ -41,3 +41,28 @@ def test_equivalence_cases_from_other_test_suites(math_engine):
     rows = [(r["pred"] or "", r["gold"], r["expected_equal"]) for r in read_jsonl("math_equiv_sample.jsonl")]
     agreement, _ = _agreement(math_engine, "any", rows)
     assert agreement >= 0.9
+
+
+def test_long_cot_completions_of_other_models_against_corrected_labels():
+    """Issue 22's hard rows (tests/data/math/longcot_sample.jsonl): label errors, multi-part answers, truncated
+    and unboxed endings, graded as bench/math_accuracy.py grades them. No genuine false positive in either preset;
+    lenient misses at most the rows it is documented to miss (docs/math.md, the grader study)."""
+    from r1verify_math import MathVerifier
+
+    rows = read_jsonl("longcot_sample.jsonl")
+    for preset in ("strict", "lenient"):
+        misses = []
+        for row in rows:
+            options = {"template": "sky-t1"} if row["template"] == "sky-t1" else {"delimiter": ""}
+            verifier = MathVerifier(require_delimiter=False, preset=preset, **options)
+            sample = Sample(row["completion"], prompt=row["prompt"], reference=row["reference"])
+            verdict = verifier.verify(sample)
+            said = verdict.status is Status.CORRECT
+            assert not (said and not row["label"]), (preset, row["id"], verdict.reason)
+            if row["label"] and not said:
+                misses.append(row["id"])
+        # documented misses: one boxed 90° for two named angles (2 rows), a reference that lost its "g";
+        # strict also leaves the three unboxed endings unread
+        allowed = 3 if preset == "lenient" else 6
+        assert len(misses) <= allowed, (preset, misses)
+    assert sum(row["label"] != row["raw_label"] for row in rows) >= 20  # the sample does test the corrections
