@@ -182,6 +182,7 @@ def test_several_boxes_without_the_asked_part_stay_a_hedge():
         "Finally, $m-n = \\boxed{4}$. Alternatively $\\boxed{3}$.",
         "So $m-n = \\boxed{4}$ and also $m-n = \\boxed{3}$.",
         "Finally, $m-n = \\boxed{4 \\text{ or } 3}$ and the weight is $\\boxed{\\frac95}$.",
+        "So $m-n = 9-5 = \\boxed{4}$. Therefore, the final answer is $\\boxed{3}$.",
     ):
         for preset in ("strict", "lenient"):
             verdict = asked(ending, "4", PIZZA, preset=preset)

@@ -14,7 +14,8 @@ answers"):
 3. Otherwise the boxes stay several answers: a hedge.
 
 Guards: nothing is selected when any box is introduced by a hedging word (or, maybe, perhaps, alternatively,
-actually, wait, ...), when the name introduces more than one box, or when the prompt names nothing; a
+actually, wait, ...), when more than one box is introduced by the name or as "the (final) answer", or when
+the prompt names nothing; a
 selected box is still split on "or" and checked like any other answer. Pure string work on the final answer
 region and the prompt, only when there are several boxes.
 """
@@ -41,6 +42,8 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_START = re.compile(r"(?:[.!?](?=\s)|\n\s*\n|^)")
+_ANSWER = re.compile(r"(?<![A-Za-z])answer(?![A-Za-z])", re.IGNORECASE)
+"""A box introduced as "the (final) answer" names the asked part too: with another named box, two answers."""
 _LEAD = 200
 """How far before a box its introducing sentence is read."""
 _VARIABLE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
@@ -64,7 +67,7 @@ def select(final: str, boxes: list[str], prompt: str) -> tuple[str, ...]:
     key = _asked(prompt)
     if key is None:
         return () if len(kept) == len(boxes) else tuple(boxes[i] for i in kept)
-    named = [i for i in kept if _names(leads[i], key)]
+    named = [i for i in kept if _names(leads[i], key) or _ANSWER.search(leads[i])]
     if len(named) == 1:
         return (boxes[named[0]],)
     return () if len(kept) == len(boxes) else tuple(boxes[i] for i in kept)
