@@ -136,3 +136,14 @@ def test_closing_the_pool_during_a_call_is_a_result_not_an_exception():
     worker.join(timeout=15)
     assert not worker.is_alive() and results[0].status in (CallStatus.CLOSED, CallStatus.SANDBOX_ERROR)
     assert not results[0].alive and session.run("1").status is CallStatus.CLOSED
+
+
+def test_an_interpreter_that_closes_its_answer_pipe_ends_the_session(pool):
+    with pool.open_session() as session:
+        closed = session.run("import os\nos.close(4)")  # its answer cannot be sent: it exits
+        assert closed.status is CallStatus.CRASHED and closed.ended.startswith("the interpreter exited")
+        assert session.run("1").status is CallStatus.CLOSED
+    with pool.open_session() as session:  # the pipe replaced by another file: it lives on, but cannot answer
+        result = session.run("import os\nos.dup2(os.open(os.devnull, os.O_WRONLY), 4)")
+        assert result.status is CallStatus.CRASHED and result.ended == "the interpreter closed its answer pipe"
+        assert session.run("1").status is CallStatus.CLOSED

@@ -226,6 +226,8 @@ class Interpreter:
                         break
                 time.sleep(0.001)
             died = self.exit_status is not None
+            if not died:
+                why = "the interpreter closed its answer pipe"
         self.kill()
         if not died or self.exit_status is None:
             pass
