@@ -1,8 +1,11 @@
 """Final-answer extraction: which part of a completion is graded, and which answers it gives.
 
-1. Only the text after the last reasoning delimiter is the final answer (see ``MathOptions.delimiter``).
+1. Only the text after the last reasoning delimiter is the final answer (see ``MathOptions.delimiter``). A
+   truncated completion (a reasoning or answer block never closed, or a region without a closing tag that stops
+   mid-sentence: :mod:`r1verify_math.truncation`) has none; a base model's next chat turn is cut off.
 2. In it, every non-empty ``\\boxed{}`` is an answer; without one, the configured fallbacks are tried in order
-   (an answer they find whose braces do not close was cut off and is ignored).
+   (an answer they find whose braces do not close was cut off and is ignored). Of several boxes, the ones the
+   question asks for are noted (:mod:`r1verify_math.multipart`).
 3. Each answer is split on "or" ("either 2 or 3"), capped at ``max_answer_chars``, and answers that read the
    same (``1/2``, ``0.5``) are merged. More than one distinct answer left is a hedge; the verifier's ``hedging``
    policy decides what that earns.
