@@ -324,3 +324,15 @@ def test_a_relation_reference_is_not_matched_by_its_right_side():
     assert plain("\\boxed{\\frac{600}{7}}", "v=\\frac{600}{7}").status is Status.CORRECT
     assert plain("\\boxed{\\frac{1}{\\sqrt{6}}}", "\\frac{NO}{BO}=\\frac{1}{\\sqrt{6}}").status is Status.CORRECT
     assert plain("\\boxed{11:21}", "V_{1}:V_{2}=11:21").status is Status.CORRECT
+
+
+def test_lists_ordered_compares_bare_lists_item_by_item():
+    """hendrycks/math's grader compares lists in order; the default (unordered) reads a bare list as its values."""
+    assert plain("\\boxed{4, 10, -2}", "10, 4, -2").status is Status.CORRECT
+    assert plain("\\boxed{4, 10, -2}", "10, 4, -2", lists="ordered").status is Status.WRONG
+    assert plain("\\boxed{10, 4, -2.0}", "10, 4, -2", lists="ordered").status is Status.CORRECT
+    assert plain("\\boxed{(1,2), (3,4)}", "(3,4),(1,2)", lists="ordered").status is Status.WRONG
+    assert plain("\\boxed{\\{4, 10\\}}", "\\{10, 4\\}", lists="ordered").status is Status.CORRECT  # a set
+    assert plain("\\boxed{a = 10, b = 4}", "10, 4", lists="ordered").status is Status.CORRECT
+    with pytest.raises(ValueError, match="lists"):
+        MathVerifier(lists="sorted")

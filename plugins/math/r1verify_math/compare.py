@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from . import symbolic
@@ -16,9 +17,19 @@ Path = Literal["choice", "string", "exact", "symbolic", "unparsed"]
 ``unparsed``: nothing could, because math-verify cannot parse the reference answer."""
 
 
-def equivalent(pred: Answer, gold: Answer, *, hundredths: bool = False) -> tuple[bool | None, Path]:
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The comparison conventions graders legitimately differ on (options of the verifier, docs/math.md)."""
+
+    hundredths: bool = False
+    """A percentage also equals its hundredth (``percent = "either"``)."""
+    ordered: bool = False
+    """A bare list equals another only in the same order (``lists = "ordered"``)."""
+
+
+def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool | None, Path]:
     """Whether ``pred`` is the same answer as ``gold`` (``None``: unknown, the reference does not parse), and
-    which test decided; ``hundredths``: a percentage also equals its hundredth (``percent = "either"``)."""
+    which test decided, under ``rules``."""
     letter = gold.letter(strict=True)
     if letter is not None:
         return pred.letter(strict=False) == letter, "choice"
@@ -35,9 +46,11 @@ def equivalent(pred: Answer, gold: Answer, *, hundredths: bool = False) -> tuple
         if pred.literal and gold.literal:
             return pred.value.casefold() == gold.value.casefold(), "string"
         if pred.exact is not None and gold.exact is not None:
-            return exact_equal(pred.exact, gold.exact, hundredths=hundredths), "exact"
+            return exact_equal(pred.exact, gold.exact, hundredths=rules.hundredths), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
+    if rules.ordered and (in_order := _in_order(pred, gold, rules)) is not None:
+        return in_order, "exact"
     if "=" not in pred.norm and _relation_between_expressions(gold):
         return False, "string"  # x+z=1 is a relation, not the value 1 (math-verify compares its right side)
     if not symbolic.parsed(gold):
@@ -72,6 +85,26 @@ def _depth0_sum(text: str) -> bool:
     return False
 
 
+def _in_order(pred: Answer, gold: Answer, rules: Rules) -> bool | None:
+    """For two bare lists of values (``10, 4, -2``), whether they are equal item by item in order; ``None`` when
+    they are not both bare lists (a set, a tuple, an interval is compared as it is)."""
+    if not (gold.multi_valued and pred.multi_valued) or _one_group(gold.value) or _one_group(pred.value):
+        return None
+    items, values = top_level_items(pred.value), top_level_items(gold.value)
+    if len(values) < 2:
+        return None
+    return len(items) == len(values) and all(
+        equivalent(Answer.read(p), Answer.read(g), rules)[0] for p, g in zip(items, values, strict=True)
+    )
+
+
+def _one_group(value: str) -> bool:
+    """Whether ``value`` is one bracketed group (a tuple, set or interval), not a list of values."""
+    if value.startswith("\\{") and value.endswith("\\}"):
+        return True
+    return value[:1] in ("(", "[", "{") and encloses(value, 0)
+
+
 def _tuple_of(pred: Answer, gold: Answer) -> bool:
     """Whether ``pred`` is the tuple of the values a bare list reference names, in its order: ``(-2, -2)`` for
     "determine a and b" with reference ``-2,-2`` (math-verify reads the list as the set {-2})."""
@@ -91,13 +124,13 @@ def _is_tuple(norm: str) -> bool:
     return norm[:1] in ("(", "[") and norm[-1:] in (")", "]") and "," in norm
 
 
-def matches(pred: Answer, golds: Sequence[Answer], *, hundredths: bool = False) -> tuple[bool | None, Path]:
+def matches(pred: Answer, golds: Sequence[Answer], rules: Rules = Rules()) -> tuple[bool | None, Path]:
     """Whether ``pred`` equals one of the acceptable answers; ``None`` when it equals none of those that parse
     and some do not parse (then "wrong" would be a guess)."""
     unknown = False
     path: Path = "string"
     for gold in golds:
-        ok, path = equivalent(pred, gold, hundredths=hundredths)
+        ok, path = equivalent(pred, gold, rules)
         if ok:
             return True, path
         unknown = unknown or ok is None

@@ -8,7 +8,7 @@ from r1verify import Verdict
 
 from . import symbolic
 from .answer import Answer
-from .compare import matches
+from .compare import Rules, matches
 from .extract import MAX_ANSWERS, Extraction
 from .latex import max_depth, split_alternatives
 from .normalize import qualifier
@@ -65,8 +65,8 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
     for answer in answers:
         if problem := _unparsable(answer, extraction.source, options) or _not_one_value(answer, golds, extraction):
             return Verdict.wrong(problem, answer=_short(answer.raw), **common)
-    hundredths = options.percent == "either"
-    results = [(answer, *matches(answer, golds, hundredths=hundredths)) for answer in answers]
+    rules = _rules(options)
+    results = [(answer, *matches(answer, golds, rules)) for answer in answers]
     if len(answers) > 1:
         common["answers"] = [_short(a.raw) for a in answers]
     wrong = [(a, path) for a, ok, path in results if ok is False]
@@ -101,10 +101,14 @@ def _disagreeing(statements: Sequence[str], answers: Sequence[Answer], options: 
     out = []
     for statement in statements:
         stated = Answer.read(statement, "text")
-        if stated.key not in keys and matches(stated, answers, hundredths=options.percent == "either")[0] is False:
+        if stated.key not in keys and matches(stated, answers, _rules(options))[0] is False:
             keys.add(stated.key)
             out.append(stated)
     return out
+
+
+def _rules(options: MathOptions) -> Rules:
+    return Rules(hundredths=options.percent == "either", ordered=options.lists == "ordered")
 
 
 def _unparsable(answer: Answer, source: str, options: MathOptions) -> str | None:

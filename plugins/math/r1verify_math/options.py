@@ -22,6 +22,7 @@ PRESETS = ("strict", "lenient")
 
 Hedging = Literal["reject", "last", "all_agree"]
 Percent = Literal["number", "either"]
+Lists = Literal["unordered", "ordered"]
 Preset = Literal["strict", "lenient"]
 
 
@@ -52,6 +53,11 @@ class MathOptions:
     documented reading in both presets, so ``25\\%`` is never rewarded for a question whose answer is 0.25
     (and ``0.25`` never for 25). Choose ``either`` when the references are proportions and the completions
     answer in percent."""
+    lists: Lists = "unordered"
+    """How a bare list of values (``10, 4, -2``) compares with a bare list reference: ``unordered`` (the default:
+    the same values in any order, as math-verify compares them, since "find all solutions" answers rarely follow
+    the reference's order) or ``ordered`` (item by item, as hendrycks/math's grader does, for questions that ask
+    for values in a given order). Sets, tuples and intervals compare as what they are either way."""
     max_answer_chars: int = 1000
     """An extracted answer longer than this is ``wrong`` without being parsed (degenerate completions)."""
     preset: Preset = "strict"
@@ -99,6 +105,8 @@ class MathOptions:
             raise ValueError("fallbacks lists a fallback twice")
         if self.hedging is not None and self.hedging not in get_args(Hedging):
             raise ValueError(f"unknown hedging {self.hedging!r}; choose {', '.join(get_args(Hedging))}")
+        if self.lists not in get_args(Lists):
+            raise ValueError(f"unknown lists {self.lists!r}; choose {', '.join(get_args(Lists))}")
         if self.percent not in get_args(Percent):
             raise ValueError(f"unknown percent {self.percent!r}; choose {', '.join(get_args(Percent))}")
         if self.max_answer_chars < 1:
