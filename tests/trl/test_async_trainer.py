@@ -194,10 +194,10 @@ def _score_in_child(funcs: list[Any], out: Any) -> None:
         out.put(repr(exc))
 
 
-@pytest.mark.slow
-def test_functions_start_their_engine_in_a_daemonic_process():
+def test_functions_start_their_engine_in_a_daemonic_process_and_let_it_exit():
     """TRL's rollout child is daemonic; multiprocessing refuses children to daemonic processes, which made every
-    batch an error (reward 0) before the functions allowed it."""
+    batch an error (reward 0) before the functions allowed it. A multiprocessing child exits without atexit
+    handlers, after joining its children: the functions stop their workers first, or it would never exit."""
     rf = reward_funcs(Recipe.from_verifier_args(["exact_match", "tag_count:weight=0.5"]), workers=1)
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
@@ -205,8 +205,9 @@ def test_functions_start_their_engine_in_a_daemonic_process():
     child.start()
     try:
         assert out.get(timeout=120) == [[1.0], [1.0]]
-    finally:
         child.join(timeout=30)
+        assert child.exitcode == 0
+    finally:
         if child.is_alive():
             child.kill()
 
@@ -303,8 +304,8 @@ def cpu_stand_ins(monkeypatch):
     monkeypatch.setattr(async_grpo_trainer, "get_peak_flops_per_device", lambda accelerator, dtype: None)
 
 
-@pytest.mark.slow
-def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand_ins, tmp_path, capfd):
+def train_async(rf: Any, tmp_path: Any, rows: list[dict[str, Any]] | None = None) -> Any:
+    """``AsyncGRPOTrainer`` with ``rf``'s functions, trained for 2 steps on CPU (see ``cpu_stand_ins``); the trainer."""
     import datasets
     from r1verify_trl.config import current_names, quiet_old_checkpointing_aliases
     from trl.experimental.async_grpo import AsyncGRPOConfig, AsyncGRPOTrainer
@@ -313,14 +314,8 @@ def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand
     tiny_model(tokenizer).save_pretrained(tmp_path / "model")  # AsyncGRPOTrainer loads its model from a path
     tokenizer.save_pretrained(tmp_path / "model")
     url = _serve_completions(tiny_model(tokenizer), tokenizer)
-    rows = [{"prompt": [{"role": "user", "content": r["problem"]}], "answer": r["answer"]} for r in tiny_math_rows()]
-    # real verifiers (the spawned worker does not see the test plugins); tag_count scores the parsed reasoning
-    rf = reward_funcs(
-        Recipe.from_verifier_args(["math:as=accuracy", "tag_count:as=tags,weight=0.5"], name="async"),
-        apply_weights=True,
-        prefill_think=True,
-        workers=1,
-    )
+    if rows is None:
+        rows = [{"prompt": [{"role": "user", "content": r["problem"]}], "answer": r["answer"]} for r in tiny_math_rows()]
     settings = dict(
         output_dir=str(tmp_path / "out"),
         use_cpu=True,
@@ -352,6 +347,19 @@ def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand
         trainer.train()
     finally:
         rf.close()
+    return trainer
+
+
+@pytest.mark.slow
+def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand_ins, tmp_path, capfd):
+    # real verifiers (the spawned worker does not see the test plugins); tag_count scores the parsed reasoning
+    rf = reward_funcs(
+        Recipe.from_verifier_args(["math:as=accuracy", "tag_count:as=tags,weight=0.5"], name="async"),
+        apply_weights=True,
+        prefill_think=True,
+        workers=1,
+    )
+    trainer = train_async(rf, tmp_path)
 
     assert trainer.state.global_step == 2
     steps = [h for h in trainer.state.log_history if "reward" in h]
@@ -363,3 +371,31 @@ def test_async_grpo_trainer_trains_two_steps_on_cpu_with_our_functions(cpu_stand
         assert entry["reward"] == pytest.approx(entry["rewards/accuracy"] + entry["rewards/tags"])
     err = capfd.readouterr().err
     assert "could not verify" not in err and "daemonic" not in err  # the worker child verified every group
+    assert "did not exit" not in err  # and ended when the trainer stopped it
+
+
+@pytest.mark.slow
+def test_a_setup_mistake_in_the_async_worker_stops_the_trainer(cpu_stand_ins, tmp_path, monkeypatch):
+    """A mapped column missing from the dataset raises in TRL's worker process; the trainer raises with it.
+
+    TRL 1.16's ``AsyncRolloutWorker.stop()`` then hangs for ever: it sets a ``multiprocessing.Event`` that the dead
+    child's watcher thread was waiting on, and ``Event.set()`` waits for every registered waiter to wake. So that
+    the test sees the trainer's exception, ``stop()`` skips a child that is already dead (docs/trl.md says so).
+    """
+    from trl.experimental.async_grpo.async_rollout_worker import AsyncRolloutWorker
+
+    stop = AsyncRolloutWorker.stop
+    dead: list[bool] = []
+
+    def stop_unless_dead(self: Any) -> None:
+        if self._process is not None and not self._process.is_alive():
+            dead.append(True)
+            self._process = None
+        stop(self)
+
+    monkeypatch.setattr(AsyncRolloutWorker, "stop", stop_unless_dead)
+    rf = reward_funcs(Recipe.from_verifier_args(["math"]), apply_weights=True, reference="solution", workers=1)
+    with pytest.raises(RuntimeError, match="Rollout worker child has failed") as failed:
+        train_async(rf, tmp_path)
+    assert "ColumnError: reference column 'solution' is not in the dataset" in str(failed.value.__cause__)
+    assert dead == [True]  # the worker process had ended: TRL's own stop() would have hung here

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import threading
@@ -95,12 +96,17 @@ class SharedBatches:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self._memo: list[_Entry] = []
+        self._finalizer: multiprocessing.util.Finalize | None = None
 
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
                 allow_worker_processes()
                 self._engine = Engine(self.recipe, workers=self.workers or trainer_workers())
+                if self._finalizer is None and multiprocessing.parent_process() is not None:
+                    # a multiprocessing child (TRL's AsyncGRPO worker) ends with os._exit after joining its own
+                    # children, without atexit: stop the workers first, or the child never exits
+                    self._finalizer = multiprocessing.util.Finalize(None, self.close, exitpriority=10)
             return self._engine
 
     def close(self) -> None:
