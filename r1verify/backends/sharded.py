@@ -25,6 +25,7 @@ import logging
 import pickle
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -161,10 +162,10 @@ class ShardWriter:
         return outcome
 
 
-def _fault_tolerant() -> dict[str, Any]:
-    """The actors' Ray options: an actor whose node died is recreated elsewhere and its shard verified again from
-    the start; actors spread over the nodes, each using its own node's sandbox pool."""
-    return {"max_restarts": -1, "max_task_retries": -1, "scheduling_strategy": "SPREAD"}
+FAULT_TOLERANT = {"max_restarts": -1, "max_task_retries": -1, "scheduling_strategy": "SPREAD"}
+"""The actors' Ray options: an actor whose node died is recreated elsewhere and its shard verified again from the
+start (Ray Data's defaults too, stated here so they do not change under us); actors spread over the nodes, each
+using its own node's sandbox pool."""
 
 
 @dataclass
@@ -299,24 +300,9 @@ class ShardedJob:
         context.execution_options.preserve_order = False  # parts are named by index: no need to wait in line
         context.enable_progress_bars = False
         items = [{"index": i, "shard": pickle.dumps(self.shards[i], protocol=pickle.HIGHEST_PROTOCOL)} for i in todo]
-        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-            ShardWriter,
-            batch_size=1,
-            batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=min(actors, len(todo))),
-            num_cpus=self.workers,
-            ray_remote_args_fn=_fault_tolerant,
-            fn_constructor_kwargs={
-                "recipe": self.recipe,
-                "columns": self.columns,
-                "workers": self.workers,
-                "batch_size": self.batch_size,
-                "skip_invalid": self.skip_invalid,
-                "out_dir": self.out_dir,
-                "spec": self.spec,
-                "max_error_rate": self.max_error_rate,
-            },
-        )
+        with warnings.catch_warnings():  # Ray 2.60 deprecates passing these as keywords; it has no other way yet
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset = self._dataset(ray, items, actors, len(todo))
         rows = iter(dataset.iter_rows())
         data_log = logging.getLogger("ray.data")  # Ray Data logs every execution at INFO; our summary says it
         level = data_log.level
@@ -333,6 +319,26 @@ class ShardedJob:
             if close is not None:
                 close()
             data_log.setLevel(level)
+
+    def _dataset(self, ray: Any, items: list[dict[str, Any]], actors: int, todo: int) -> Any:
+        return ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+            ShardWriter,
+            batch_size=1,
+            batch_format="pyarrow",
+            compute=ray.data.ActorPoolStrategy(size=min(actors, todo)),
+            num_cpus=self.workers,
+            fn_constructor_kwargs={
+                "recipe": self.recipe,
+                "columns": self.columns,
+                "workers": self.workers,
+                "batch_size": self.batch_size,
+                "skip_invalid": self.skip_invalid,
+                "out_dir": self.out_dir,
+                "spec": self.spec,
+                "max_error_rate": self.max_error_rate,
+            },
+            **FAULT_TOLERANT,
+        )
 
     def _plan(self, ray: Any, actors: int) -> list[Shard]:
         try:

@@ -1,0 +1,102 @@
+"""Issue 28: a real two-node Ray cluster on this machine (Ray's own ``cluster_utils.Cluster``: a head with 2 CPUs
+and a second node with 1 CPU, each its own raylet, all on 127.0.0.1), a sharded job across both, and the second
+node killed (``remove_node(allow_graceful=False)``) while the job runs.
+
+What it relies on (r1verify.backends.sharded.FAULT_TOLERANT): the actors spread over the nodes, an actor whose
+node died is recreated on a node that is alive (``max_restarts=-1``) and the shard it was writing is retried
+from the start (``max_task_retries=-1``), writing its part again under a new temporary name. The output must equal
+a local run's, row for row, with no temporary file of the dead writer left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from click.testing import CliRunner
+
+from r1verify.cli import cli
+
+from .test_ray_backend import MATH, comparable, read
+
+pytestmark = pytest.mark.slow
+R1VERIFY = str(Path(sys.executable).with_name("r1verify"))
+ROWS = 20_000
+
+
+@pytest.fixture
+def cluster():
+    try:
+        from ray.cluster_utils import Cluster
+    except ImportError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Ray is missing in CI ({exc}); `make setup` installs r1verify[ray]")
+        pytest.skip(f"Ray is not installed ({exc})")
+    import ray
+
+    if ray.is_initialized():
+        ray.shutdown()
+    local = {"include_dashboard": False, "node_ip_address": "127.0.0.1"}
+    cluster = Cluster(initialize_head=True, connect=False, head_node_args={"num_cpus": 2, **local})
+    worker = cluster.add_node(num_cpus=1, node_ip_address="127.0.0.1")
+    yield cluster, worker
+    cluster.shutdown()
+
+
+def many_rows(path: Path) -> Path:
+    """The bundled math completions, copied until there are ROWS, each copy unique (no cache shortcuts)."""
+    base = read(MATH)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(ROWS):
+            row = dict(base[i % len(base)])
+            row["id"] = f"{row['id']}-{i}"
+            row["completion"] = row["completion"].replace("<think>", f"<think>Attempt {i}. ", 1)
+            fh.write(json.dumps(row) + "\n")
+    return path
+
+
+def test_a_node_killed_mid_job_loses_nothing(tmp_path, cluster):
+    ray_cluster, worker = cluster
+    src = many_rows(tmp_path / "in.jsonl")
+    out = tmp_path / "parts"
+    manifest = out / "_r1verify_manifest.json"
+    # a cluster on 127.0.0.1: without this Ray's driver rewrites the loopback address to the host's own IP, where
+    # nothing listens (the nodes bind 127.0.0.1 only; no traffic leaves the loopback interface)
+    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+    args = [R1VERIFY, "verify", str(src), "-v", "math", "-v", "think_format", "--backend", "ray", "--address",
+            ray_cluster.address, "--actors", "2", "--workers", "1", "-o", f"{out}/", "--summary", "json"]
+    worker_pids = [p.process.pid for procs in worker.all_processes.values() for p in procs]
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, env=env)
+    done_at_kill = None
+    deadline = time.monotonic() + 240
+    while proc.poll() is None and time.monotonic() < deadline:
+        if done_at_kill is None and manifest.exists():
+            try:
+                done = len(json.loads(manifest.read_text())["done"])
+            except (ValueError, KeyError):  # being replaced this instant
+                done = 0
+            if done >= 1:
+                ray_cluster.remove_node(worker, allow_graceful=False)
+                done_at_kill = done
+        time.sleep(0.05)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr[-3000:]
+    summary = json.loads(stderr.strip().splitlines()[-1])["summary"]
+    assert done_at_kill is not None and done_at_kill < summary["shards"], "the node was not killed mid-job"
+    assert summary["rows"] == ROWS
+
+    reference = tmp_path / "local.jsonl"
+    local = CliRunner().invoke(cli, ["verify", str(src), "-v", "math", "-v", "think_format", "--workers", "2",
+                                     "-o", str(reference), "--summary", "none"])
+    assert local.exit_code == 0
+    parts = sorted(out.glob("part-*.jsonl"))
+    assert len(parts) == summary["shards"]
+    assert comparable([r for p in parts for r in read(p)]) == comparable(read(reference))  # none lost, none twice
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+    assert not [pid for pid in worker_pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
