@@ -258,7 +258,8 @@ def _serve_completions(model: Any, tokenizer: Any) -> str:
             )
             logprobs = model.compute_transition_scores(out.sequences, out.scores, normalize_logits=True)[0]
         token_ids = out.sequences[0, ids.shape[1] :].tolist()
-        return web.json_response({"choices": [{"token_ids": token_ids, "logprobs": {"token_logprobs": logprobs.tolist()}}]})
+        choice = {"token_ids": token_ids, "logprobs": {"token_logprobs": logprobs.tolist()}}
+        return web.json_response({"choices": [choice]})
 
     app = web.Application()
     app.router.add_post("/v1/completions", completions)
@@ -299,7 +300,8 @@ def cpu_stand_ins(monkeypatch):
     """Replace what stops AsyncGRPOTrainer on a CPU-only machine without vLLM (see the module docstring)."""
     from trl.experimental.async_grpo import async_grpo_trainer, async_rollout_worker, packing
 
-    monkeypatch.setattr(packing, "_flash_attn", lambda: types.SimpleNamespace(flash_attn_varlen_func=_torch_varlen_attention))
+    kernel = types.SimpleNamespace(flash_attn_varlen_func=_torch_varlen_attention)
+    monkeypatch.setattr(packing, "_flash_attn", lambda: kernel)
     monkeypatch.setattr(async_rollout_worker, "is_vllm_available", lambda: True)  # only checked, never imported
     monkeypatch.setattr(async_grpo_trainer, "get_peak_flops_per_device", lambda accelerator, dtype: None)
 
@@ -315,7 +317,8 @@ def train_async(rf: Any, tmp_path: Any, rows: list[dict[str, Any]] | None = None
     tokenizer.save_pretrained(tmp_path / "model")
     url = _serve_completions(tiny_model(tokenizer), tokenizer)
     if rows is None:
-        rows = [{"prompt": [{"role": "user", "content": r["problem"]}], "answer": r["answer"]} for r in tiny_math_rows()]
+        problems = tiny_math_rows()
+        rows = [{"prompt": [{"role": "user", "content": r["problem"]}], "answer": r["answer"]} for r in problems]
     settings = dict(
         output_dir=str(tmp_path / "out"),
         use_cpu=True,
