@@ -12,7 +12,12 @@ file and on its first ``--small`` rows. The difference gives the marginal cost o
 driver's own cost per row (unpickling each result, writing it, adding it to the summary) is measured too: it
 bounds what any number of cluster CPUs can deliver to one output file.
 
-    python bench/ray_bench.py [--rows 20000] [--small 500] [--actors 2 --workers 1] [--local-workers 2]
+Then the driver ceiling: the same rows to one output file (every result passes through the driver) and to a
+sharded ``--out DIR/`` (the actors write their parts; the driver gets one summary per shard), with 1 and
+``--actors`` actors and on a simulated ``--many``-actor cluster (Ray's ``cluster_utils`` with that many logical CPUs
+on this machine, the cheap ``exact_match`` verifier): rows/s and the driver's own CPU per row.
+
+    python bench/ray_bench.py [--rows 20000] [--small 500] [--actors 2 --workers 1] [--local-workers 2] [--many 16]
 """
 
 from __future__ import annotations
@@ -71,6 +76,70 @@ def run_cli(src: Path, out_dir: Path, backend_args: list[str]) -> tuple[float, d
     return wall, json.loads(summary.read_text())
 
 
+DRIVER_CPU = (
+    "import atexit, resource, sys\n"
+    "atexit.register(lambda: print('DRIVER_CPU', sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), file=sys.stderr))\n"
+    "from r1verify.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+"""Runs the CLI and prints the CPU seconds of the driver process alone (Ray's own processes are not counted)."""
+
+
+def run_driver(src: Path, out: str, recipe: tuple[str, ...], backend_args: list[str], env: dict) -> tuple[float, float, dict]:
+    """(wall seconds, driver CPU seconds, summary) of one `verify` run to ``out`` (a file or DIR/)."""
+    summary = Path(out.rstrip("/") + ".summary.json")
+    cmd = [sys.executable, "-c", DRIVER_CPU, "verify", str(src), *recipe, *backend_args, "--out", out,
+           "--summary", "none", "--summary-json", str(summary)]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    cpu = float(re.search(r"DRIVER_CPU ([\d.]+)", done.stderr).group(1))
+    return wall, cpu, json.loads(summary.read_text())
+
+
+def driver_ceiling(tmp: Path, big: Path, small: Path, rows: int, small_rows: int, actor_counts: list[int],
+                   many: int) -> None:
+    """Single-file output (every result through the driver) vs sharded output (the actors write their parts), on
+    a local Ray with 1 and 2 actors, and on a simulated many-actor cluster (``many`` logical CPUs on this
+    machine, cheap verifier): rows/s and the driver's CPU per row (the marginal of a big and a small run)."""
+    from ray.cluster_utils import Cluster
+
+    env = {**os.environ, "RAY_DISABLE_IMPORT_WARNING": "1", "RAY_USAGE_STATS_ENABLED": "0"}
+    print(f"driver ceiling: single-file --out vs sharded --out DIR/ ({rows} rows; driver CPU per row is the "
+          f"marginal between {rows} and {small_rows} rows)")
+
+    def measure(label: str, recipe: tuple[str, ...], backend: list[str], run_env: dict) -> None:
+        results = {}
+        for mode in ("file", "sharded"):
+            outs = []
+            for src, n in ((small, small_rows), (big, rows)):  # the difference leaves start-up out
+                target = tmp / f"{label}-{mode}-{n}"
+                out = f"{target}/" if mode == "sharded" else f"{target}.jsonl"
+                outs.append(run_driver(src, out, recipe, backend, run_env))
+            (ws, cs, _), (wb, cb, summary) = outs
+            assert summary["rows"] == rows, summary
+            per_row = max(0.0, (cb - cs) / (rows - small_rows))  # start-up noise can exceed a ~0 difference
+            results[mode] = per_row
+            print(f"  {label:<22} {mode:>7}: {rows / wb:8.1f} rows/s end to end ({wb:6.2f} s), driver CPU "
+                  f"{cb:6.2f} s in all, {per_row * 1e6:6.1f} us/row marginal")
+        file_cpu, shard_cpu = results["file"], results["sharded"]
+        print(f"  {label:<22} driver CPU per row, sharded / single-file: {shard_cpu / file_cpu:.3f}x "
+              f"({shard_cpu * 1e6:.1f} vs {file_cpu * 1e6:.1f} us/row)")
+
+    for actors in actor_counts:
+        measure(f"{actors} actor(s), math", RECIPE, ["--backend", "ray", "--actors", str(actors), "--workers", "1"], env)
+    local = {"include_dashboard": False, "node_ip_address": "127.0.0.1"}
+    cluster = Cluster(initialize_head=True, connect=False, head_node_args={"num_cpus": many, **local})
+    try:
+        many_env = {**env, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}  # keep the driver on 127.0.0.1
+        backend = ["--backend", "ray", "--address", cluster.address, "--actors", str(many), "--workers", "1"]
+        measure(f"{many} actors, exact_match", ("-v", "exact_match"), backend, many_env)
+    finally:
+        cluster.shutdown()
+
+
 def same_results(a: Path, b: Path) -> bool:
     def key(path: Path) -> list:
         out = []
@@ -109,6 +178,8 @@ def main() -> None:
     parser.add_argument("--actors", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="Engine workers per Ray actor")
     parser.add_argument("--local-workers", type=int, default=2)
+    parser.add_argument("--many", type=int, default=16, help="actors of the simulated many-actor run")
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the single-file vs sharded comparison")
     args = parser.parse_args()
     cpus = len(os.sched_getaffinity(0))
     rows = make_rows(args.rows)
@@ -143,6 +214,8 @@ def main() -> None:
         driver = driver_cost(big, 20000)
         print(f"driver: {driver * 1e6:.1f} us/row to unpickle, write and summarise a result = at most "
               f"{1 / driver:,.0f} rows/s into one output file, whatever the cluster's size")
+        if not args.no_ceiling:
+            driver_ceiling(tmp, big, small, args.rows, args.small, [1, args.actors], args.many)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ With ``--backend ray --out DIR/`` the driver never sees a row. Each actor verifi
 its part itself (``part-00012.jsonl``; ``filter`` writes ``part-00012.kept.jsonl`` and
 ``part-00012.rejected.jsonl``) to a temporary name, renamed when the shard is done, and sends back only the
 shard's summary: row and status counts, the bytes and xxh3 digest of each file, the rows it skipped or the bad row
-it stopped at. The driver records each finished shard in ``DIR/_r1verify_manifest.json`` (rewritten atomically),
+it stopped at. The driver keeps the job and its shard plan in ``DIR/_r1verify_manifest.json``, records each finished
+shard in ``DIR/_r1verify_done/NNNNN.json`` (each written atomically, so recording costs the same at any job size),
 merges the summaries and prints the usual table.
 
 Parts are numbered in input order, so concatenating them by name gives what a single-file run writes. A job
@@ -44,6 +45,10 @@ from . import BackendError
 from .shards import Shard, count_newlines, open_filesystem, plan_shards, read_rows, with_line_offsets
 
 MANIFEST = "_r1verify_manifest.json"
+"""The job (input, recipe, options), its shard plan, and ``complete`` once every shard is done."""
+DONE_DIR = "_r1verify_done"
+"""One small record per finished shard (``00012.json``: its files' sizes and digests, its summary), written when the
+shard is done, so recording a shard costs the same whatever the job's size, on any filesystem."""
 MANIFEST_VERSION = 1
 TMP_SUFFIX = ".r1verify-tmp"
 
@@ -219,12 +224,12 @@ class ShardedJob:
         still match), or plan the shards and start one."""
         from pyarrow import fs as pafs
 
-        self.fs.create_dir(self.folder, recursive=True)
+        self.fs.create_dir(f"{self.folder}/{DONE_DIR}", recursive=True)
         key = self.job_key()
         path = f"{self.folder}/{MANIFEST}"
         if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
             self.shards = plan()
-            self._save(key)
+            self._save_manifest(key)
             return
         with self.fs.open_input_stream(path) as fh:
             data = json.loads(fh.read())
@@ -234,8 +239,11 @@ class ShardedJob:
                 "choose another --out folder, or delete this one to start over"
             )
         self.shards = [Shard(**s) for s in data["shards"]]
-        for raw in data["done"].values():
-            outcome = ShardOutcome(**raw)
+        for info in self.fs.get_file_info(pafs.FileSelector(f"{self.folder}/{DONE_DIR}")):
+            if not info.base_name.endswith(".json"):
+                continue
+            with self.fs.open_input_stream(info.path) as fh:
+                outcome = ShardOutcome(**json.loads(fh.read()))
             if self._intact(outcome):
                 self.done[outcome.index] = outcome
         self.resumed = len(self.done)
@@ -259,20 +267,29 @@ class ShardedJob:
             self.failed[outcome.index] = outcome
             return
         self.done[outcome.index] = outcome
-        self._save(self.job_key())
+        self._write(f"{DONE_DIR}/{outcome.index:05d}.json", asdict(outcome))
 
-    def _save(self, key: dict[str, Any]) -> None:
+    def finish(self) -> None:
+        """Mark the manifest complete when every shard is done."""
+        if len(self.done) == len(self.shards):
+            self._save_manifest(self.job_key())
+
+    def _save_manifest(self, key: dict[str, Any]) -> None:
         data = {
             "version": MANIFEST_VERSION,
             "job": key,
             "complete": len(self.done) == len(self.shards),
             "shards": [asdict(s) for s in self.shards],
-            "done": {str(i): asdict(o) for i, o in sorted(self.done.items())},
         }
-        tmp = f"{self.folder}/.{MANIFEST}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+        self._write(MANIFEST, data)
+
+    def _write(self, name: str, data: dict[str, Any]) -> None:
+        """Write ``name`` in the output folder atomically (a temporary name beside it, then a move)."""
+        folder, _, base = f"{self.folder}/{name}".rpartition("/")
+        tmp = f"{folder}/.{base}.{uuid.uuid4().hex}{TMP_SUFFIX}"
         with self.fs.open_output_stream(tmp) as fh:
             fh.write(json.dumps(data, indent=1).encode("utf-8"))
-        self.fs.move(tmp, f"{self.folder}/{MANIFEST}")
+        self.fs.move(tmp, f"{folder}/{base}")
 
     def remove_stray(self) -> int:
         """Delete temporary files of dead or interrupted writers; returns how many."""
@@ -280,7 +297,7 @@ class ShardedJob:
 
         stray = [
             info.path
-            for info in self.fs.get_file_info(pafs.FileSelector(self.folder))
+            for info in self.fs.get_file_info(pafs.FileSelector(self.folder, recursive=True, allow_not_found=True))
             if info.base_name.startswith(".") and info.base_name.endswith(TMP_SUFFIX)
         ]
         for path in stray:
@@ -295,6 +312,7 @@ class ShardedJob:
         self.load(lambda: self._plan(ray, actors))
         todo = [i for i in range(len(self.shards)) if i not in self.done]
         if not todo:
+            self.finish()
             return
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = False  # parts are named by index: no need to wait in line
@@ -314,6 +332,7 @@ class ShardedJob:
                 on_shard(outcome)
                 if outcome.stopped:
                     return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
+            self.finish()
         finally:
             close = getattr(rows, "close", None)
             if close is not None:

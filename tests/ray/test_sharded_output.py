@@ -32,7 +32,8 @@ def test_verify_parts_are_the_single_file_output_and_the_summary_is_the_same(tmp
     result, summary = sharded(tmp_path, "verify", MATH, tmp_path / "parts", "-r", "reasoning-rl")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "parts").iterdir())
-    assert names == ["_r1verify_manifest.json"] + [f"part-{i:05d}.jsonl" for i in range(8)]  # no temporary left
+    assert names == ["_r1verify_done", "_r1verify_manifest.json"] + [f"part-{i:05d}.jsonl" for i in range(8)]
+    assert sorted(p.name for p in (tmp_path / "parts" / "_r1verify_done").iterdir()) == [f"{i:05d}.json" for i in range(8)]
     assert comparable(parts(tmp_path / "parts")) == comparable(read(local_out))
     got = summary_counts(summary)
     assert got.pop("shards") == 8 and got.pop("resumed_shards") == 0 and got.pop("out").endswith("parts/")
@@ -40,7 +41,8 @@ def test_verify_parts_are_the_single_file_output_and_the_summary_is_the_same(tmp
     assert got.pop("mean_reward") == pytest.approx(expected.pop("mean_reward"))  # summed in another order
     assert got == expected
     manifest = json.loads((tmp_path / "parts" / "_r1verify_manifest.json").read_text())
-    assert manifest["complete"] and sum(o["files"][f"part-{int(i):05d}.jsonl"]["rows"] for i, o in manifest["done"].items()) == 96
+    done = [json.loads(p.read_text()) for p in sorted((tmp_path / "parts" / "_r1verify_done").iterdir())]
+    assert manifest["complete"] and sum(d["files"][f"part-{d['index']:05d}.jsonl"]["rows"] for d in done) == 96
 
 
 def test_filter_writes_kept_and_rejected_parts(tmp_path):
@@ -88,7 +90,7 @@ def test_a_bad_row_exits_2_and_its_shard_is_left_unfinished(tmp_path):
     assert result.exit_code == 2
     assert f"{src}:41: field 'completion'" in result.stderr and "--skip-invalid" in result.stderr
     manifest = json.loads((tmp_path / "parts" / "_r1verify_manifest.json").read_text())
-    assert len(manifest["done"]) == 7 and not manifest["complete"]
+    assert len(list((tmp_path / "parts" / "_r1verify_done").iterdir())) == 7 and not manifest["complete"]
     skipping, summary = sharded(tmp_path, "verify", src, tmp_path / "skip", "-r", "reasoning-rl", "--skip-invalid")
     assert skipping.exit_code == 0 and len(parts(tmp_path / "skip")) == 95
     assert json.loads(summary.read_text())["skipped_invalid_rows"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Literal
 
 from . import symbolic
 from .answer import Answer
+from .magnitude import log10_of
 from .normalize import encloses, top_level_items
 from .numbers import exact_equal
 
@@ -53,9 +55,26 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
         return in_order, "exact"
     if "=" not in pred.norm and _relation_between_expressions(gold):
         return False, "string"  # x+z=1 is a relation, not the value 1 (math-verify compares its right side)
+    if _sizes_apart(pred, gold):
+        return False, "exact"  # a tower like 2^{2^{2^{2^{2^{2}}}}} is not 65536, and sympy would never finish it
     if not symbolic.parsed(gold):
         return None, "unparsed"
     return symbolic.equal(gold, pred), "symbolic"
+
+
+def _sizes_apart(pred: Answer, gold: Answer) -> bool:
+    """Whether ``pred`` is a power/factorial expression whose size is orders of magnitude from the reference
+    number's (see :mod:`.magnitude`)."""
+    if gold.exact is None or gold.exact.percent:
+        return False
+    size = log10_of(pred.norm)
+    if size is None:
+        return False
+    value = abs(gold.exact.value)
+    gold_size = math.log10(value) if value else -math.inf
+    if math.isinf(size) or math.isinf(gold_size):
+        return size != gold_size
+    return abs(size - gold_size) > 1.0
 
 
 _SUM = re.compile(r"(?<=[\w})\]])[+\-−]")
