@@ -126,7 +126,8 @@ def test_math_sky_t1_ignores_the_reasoning_box(math_cls):
     verdict = math_cls(template="sky-t1").verify(Sample(only_reasoning, reference="5"))
     assert verdict.status is Status.NO_ANSWER and "only inside the reasoning" in verdict.reason
     truncated = math_cls(template="sky-t1").verify(Sample("<|begin_of_thought|>\\boxed{5}", reference="5"))
-    assert truncated.status is Status.FORMAT_ERROR and "<|end_of_thought|>" in truncated.reason
+    # reasoning that never ended is a cut-off completion (issue 22): no_answer "truncated", its box not graded
+    assert truncated.status is Status.NO_ANSWER and truncated.reason.startswith("truncated")
 
 
 def test_math_harmony_grades_the_final_message_only(math_cls):
@@ -147,4 +148,4 @@ def test_math_qwen3_prefilled_completion(math_cls):
     verdict = math_cls(template="qwen3").verify(Sample(early, reference="6.7"))
     assert verdict.status is Status.NO_ANSWER and "only inside the reasoning" in verdict.reason
     cut = math_cls(template="qwen3").verify(Sample("Okay, so I think \\boxed{3}", reference="3"))
-    assert cut.status is Status.FORMAT_ERROR and "'</think>'" in cut.reason
+    assert cut.status is Status.NO_ANSWER and cut.reason.startswith("truncated")  # never closed: cut off
