@@ -240,4 +240,4 @@ def _print_summary(report: dict[str, Any], fmt: str, table: Any) -> None:
 def _progress(enabled: bool, total: int | None) -> Any:
     from .common import progress_bar
 
-    return progress_bar(enabled, total)
+    return progress_bar(enabled, total, "auditing")

@@ -287,14 +287,15 @@ def ray_input(input: str, split: str | None) -> tuple[Iterator[Row], int | None]
 
 
 @contextlib.contextmanager
-def progress_bar(enabled: bool, total: int | None) -> Iterator[Callable[[int], None]]:
+def progress_bar(enabled: bool, total: int | None, label: str = "verifying") -> Iterator[Callable[[int], None]]:
+    """A transient rich progress bar on stderr (``advance(n)`` per batch), or a no-op when not ``enabled``."""
     if not enabled:
         yield lambda n: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
-        TextColumn("verifying"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),

@@ -57,7 +57,7 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     show = sys.stderr.isatty() and options["summary_format"] != "none"
     try:
         started = connect(ray, options["address"])
-        with progress_bar(show, None) as advance:
+        with progress_bar(show, None, "verifying shards") as advance:
 
             def on_shard(outcome: ShardOutcome) -> None:
                 advance(outcome.summary["rows"])
