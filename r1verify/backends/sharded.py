@@ -82,6 +82,8 @@ class ShardOutcome:
     """Why the guard stopped the shard (a setup failure every sample shares, or past ``max_error_rate``)."""
     kept: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    node: str = ""
+    """The Ray node that wrote the shard (its verifiers, sandbox pool included, ran there)."""
 
 
 class _Part:
@@ -135,7 +137,7 @@ class ShardWriter:
             yield pa.table({"outcome": [json.dumps(asdict(outcome))]})
 
     def write_shard(self, index: int, shard: Shard) -> ShardOutcome:
-        outcome = ShardOutcome(index)
+        outcome = ShardOutcome(index, node=_node_id())
         parts = {key: _Part(self.fs, self.folder, name) for key, name in self.spec.files(index).items()}
         summary = Summary()
         stream = VerifyStream(self.engine, self.columns, self.batch_size, self.skip_invalid)
@@ -171,6 +173,15 @@ FAULT_TOLERANT = {"max_restarts": -1, "max_task_retries": -1, "scheduling_strate
 """The actors' Ray options: an actor whose node died is recreated elsewhere and its shard verified again from the
 start (Ray Data's defaults too, stated here so they do not change under us); actors spread over the nodes, each
 using its own node's sandbox pool."""
+
+
+def _node_id() -> str:
+    try:
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
+    except Exception:  # noqa: BLE001 - called outside Ray (tests of the writer alone)
+        return ""
 
 
 @dataclass

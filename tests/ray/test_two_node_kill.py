@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from r1verify.cli import cli
 
+from ..sandbox.fixtures import sandbox_image  # noqa: F401 - fixture
 from .test_ray_backend import MATH, comparable, read
 
 pytestmark = pytest.mark.slow
@@ -97,3 +98,32 @@ def test_a_node_killed_mid_job_loses_nothing(tmp_path, cluster):
     assert comparable([r for p in parts for r in read(p)]) == comparable(read(reference))  # none lost, none twice
     assert [p.name for p in out.rglob(".*")] == []  # no temporary file of the dead writer left
     assert not [pid for pid in worker_pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+@pytest.mark.docker
+def test_code_rows_are_verified_on_both_nodes_each_with_its_own_sandbox_pool(tmp_path, cluster, sandbox_image):
+    """The demo data (math and code rows) with the reasoning-rl recipe across both nodes: shards are written on
+    each node (the done records name the node), the code verifier runs in each node's own pool, and the parts
+    equal a local run's."""
+    ray_cluster, _ = cluster
+    demo = Path(__file__).resolve().parents[2] / "examples" / "data" / "demo.jsonl"
+    out = tmp_path / "parts"
+    env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+    args = [R1VERIFY, "verify", str(demo), "-r", "reasoning-rl", "--backend", "ray", "--address", ray_cluster.address,
+            "--actors", "2", "--workers", "1", "-o", f"{out}/", "--summary", "json"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    records = [json.loads(p.read_text()) for p in (out / "_r1verify_done").iterdir()]
+    assert len({r["node"] for r in records}) == 2  # SPREAD: an actor on each node
+    reference = tmp_path / "local.jsonl"
+    local = CliRunner().invoke(cli, ["verify", str(demo), "-r", "reasoning-rl", "--workers", "2", "-o", str(reference),
+                                     "--summary", "none"])
+    assert local.exit_code == 0
+    rows = [r for p in sorted(out.glob("part-*.jsonl")) for r in read(p)]
+
+    def judged(records: list[dict]) -> list[tuple]:  # per-test timings inside code details differ run to run
+        return [(r["id"], r["reward"], {k: (v["status"], v["score"], v["reason"]) for k, v in r["verdicts"].items()})
+                for r in records]
+
+    assert judged(rows) == judged(read(reference))
+    assert {r["verdicts"]["code"]["status"] for r in rows if r["domain"] == "code"} >= {"correct", "wrong"}
