@@ -11,6 +11,7 @@ counted with ``skip_invalid``, as locally.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -103,13 +104,10 @@ class RayStream:
         """Verified rows in input order. ``rows`` is ignored: the cluster reads :attr:`input` itself."""
         ray = require_ray()
         started = connect(ray, self.address)
-        data_log = logging.getLogger("ray.data")  # Ray Data logs every execution at INFO; our summary says it
-        level = data_log.level
-        data_log.setLevel(logging.ERROR)
         try:
-            yield from self._results(ray)
+            with quiet_ray_data():
+                yield from self._results(ray)
         finally:
-            data_log.setLevel(level)
             if started:
                 ray.shutdown()
 
@@ -122,9 +120,7 @@ class RayStream:
         try:
             yield from self._take(batches)
         finally:  # stopping early (a bad row, --limit): end the execution before Ray may be shut down
-            close = getattr(batches, "close", None)
-            if close is not None:
-                close()
+            close_execution(batches)
 
     def _take(self, batches: Iterator[Any]) -> Iterator[Verified]:
         taken = 0
@@ -132,7 +128,7 @@ class RayStream:
             try:
                 batch = next(batches, None)
             except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
-                raise BackendError(f"the Ray backend failed: {_first_line(exc)}") from exc
+                raise BackendError(f"the Ray backend failed: {first_line(exc)}") from exc
             if batch is None:
                 return
             items: list[Verified] = []
@@ -158,26 +154,8 @@ class RayStream:
                 return
 
     def _dataset(self, ray: Any) -> Any:
-        cpus = int(ray.cluster_resources().get("CPU", 0))
-        if self.workers > cpus:
-            raise BackendError(
-                f"--workers {self.workers} per actor needs {self.workers} CPUs but the Ray cluster has {cpus}; "
-                f"pass --workers {max(1, cpus)} or fewer"
-            )
-        actors = self.actors or max(1, cpus // self.workers)
-        if actors * self.workers > cpus:
-            raise BackendError(
-                f"--actors {actors} x --workers {self.workers} needs {actors * self.workers} CPUs but the Ray "
-                f"cluster has {cpus}; lower --actors or --workers"
-            )
-        shards = plan_shards(self.input, shard_bytes=self.shard_bytes, min_shards=actors * SHARDS_PER_ACTOR)
-        if shards[0].kind == "jsonl":
-            if len(shards) > 1:
-                counter = ray.remote(num_cpus=1)(count_newlines)
-                newlines = ray.get([counter.remote(shard) for shard in shards])
-            else:
-                newlines = [count_newlines(shards[0])]
-            shards = with_line_offsets(shards, newlines)
+        actors = actor_count(ray, self.workers, self.actors)
+        shards = cluster_shards(ray, self.input, self.shard_bytes, actors)
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
@@ -197,6 +175,57 @@ class RayStream:
         )
 
 
+def actor_count(ray: Any, workers: int, actors: int | None) -> int:
+    """``actors`` (default: the cluster's CPUs // ``workers``), checked against the cluster's CPUs: an actor pool
+    that cannot be placed would wait for ever."""
+    cpus = int(ray.cluster_resources().get("CPU", 0))
+    if workers > cpus:
+        raise BackendError(
+            f"--workers {workers} per actor needs {workers} CPUs but the Ray cluster has {cpus}; "
+            f"pass --workers {max(1, cpus)} or fewer"
+        )
+    actors = actors or max(1, cpus // workers)
+    if actors * workers > cpus:
+        raise BackendError(
+            f"--actors {actors} x --workers {workers} needs {actors * workers} CPUs but the Ray "
+            f"cluster has {cpus}; lower --actors or --workers"
+        )
+    return actors
+
+
+def cluster_shards(ray: Any, path: str, shard_bytes: int, actors: int) -> list[Shard]:
+    """The shards of ``path`` for ``actors`` actors, JSONL shards with their line offsets (counted on the
+    cluster when there are several)."""
+    shards = plan_shards(path, shard_bytes=shard_bytes, min_shards=actors * SHARDS_PER_ACTOR)
+    if shards[0].kind == "jsonl":
+        if len(shards) > 1:
+            counter = ray.remote(num_cpus=1)(count_newlines)
+            newlines = ray.get([counter.remote(shard) for shard in shards])
+        else:
+            newlines = [count_newlines(shards[0])]
+        shards = with_line_offsets(shards, newlines)
+    return shards
+
+
+@contextlib.contextmanager
+def quiet_ray_data() -> Iterator[None]:
+    """Ray Data logs every execution at INFO; the commands' summary says what matters."""
+    data_log = logging.getLogger("ray.data")
+    level = data_log.level
+    data_log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        data_log.setLevel(level)
+
+
+def close_execution(iterator: Any) -> None:
+    """End a Ray Data execution a caller stopped reading early (before Ray may be shut down)."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
+
 def connect(ray: Any, address: str | None) -> bool:
     """Initialise Ray unless this process already did; True when this call started it (and should stop it).
 
@@ -213,12 +242,13 @@ def connect(ray: Any, address: str | None) -> bool:
     except Exception as exc:  # noqa: BLE001 - ConnectionError, ValueError, RuntimeError depending on the address
         where = f"the Ray cluster at {address!r}" if address else "a local Ray instance"
         raise BackendError(
-            f"cannot start or join {where}: {_first_line(exc)}; start one with `ray start --head`, pass "
+            f"cannot start or join {where}: {first_line(exc)}; start one with `ray start --head`, pass "
             f"--address auto to join it, or leave --address out to start a local instance"
         ) from None
     return True
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The line of a (Ray-wrapped) exception's message that says what failed."""
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[-1] if "Traceback" in text else text.splitlines()[0]

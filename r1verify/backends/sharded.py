@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import pickle
 import time
 import uuid
@@ -42,7 +41,8 @@ from ..recipe import Recipe
 from ..sft import sft_record
 from ..summary import Summary
 from . import BackendError
-from .shards import Shard, count_newlines, open_filesystem, plan_shards, read_rows, with_line_offsets
+from .ray_stream import actor_count, close_execution, cluster_shards, quiet_ray_data
+from .shards import Shard, open_filesystem, read_rows
 
 MANIFEST = "_r1verify_manifest.json"
 """The job (input, recipe, options), its shard plan, and ``complete`` once every shard is done."""
@@ -318,8 +318,7 @@ class ShardedJob:
     # ------------------------------------------------------------------ running
     def run(self, ray: Any, on_shard: Callable[[ShardOutcome], None]) -> None:
         """Verify every shard not done yet on the cluster; ``on_shard`` sees each outcome as it is recorded."""
-        cpus = int(ray.cluster_resources().get("CPU", 0))
-        actors = self.actors or max(1, cpus // self.workers)
+        actors = actor_count(ray, self.workers, self.actors)
         self.load(lambda: self._plan(ray, actors))
         todo = [i for i in range(len(self.shards)) if i not in self.done]
         if not todo:
@@ -333,22 +332,20 @@ class ShardedJob:
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset = self._dataset(ray, items, actors, len(todo))
         rows = iter(dataset.iter_rows())
-        data_log = logging.getLogger("ray.data")  # Ray Data logs every execution at INFO; our summary says it
-        level = data_log.level
-        data_log.setLevel(logging.ERROR)
-        try:
-            for row in rows:
-                outcome = ShardOutcome(**json.loads(row["outcome"]))
-                self.record(outcome)
-                on_shard(outcome)
-                if outcome.stopped:
-                    return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
-            self.finish()
-        finally:
-            close = getattr(rows, "close", None)
-            if close is not None:
-                close()
-            data_log.setLevel(level)
+        with quiet_ray_data():
+            try:
+                self._collect(rows, on_shard)
+            finally:
+                close_execution(rows)
+
+    def _collect(self, rows: Iterator[Any], on_shard: Callable[[ShardOutcome], None]) -> None:
+        for row in rows:
+            outcome = ShardOutcome(**json.loads(row["outcome"]))
+            self.record(outcome)
+            on_shard(outcome)
+            if outcome.stopped:
+                return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
+        self.finish()
 
     def _dataset(self, ray: Any, items: list[dict[str, Any]], actors: int, todo: int) -> Any:
         return ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
@@ -372,13 +369,9 @@ class ShardedJob:
 
     def _plan(self, ray: Any, actors: int) -> list[Shard]:
         try:
-            shards = plan_shards(self.input, shard_bytes=self.shard_bytes, min_shards=actors * 4)
+            return cluster_shards(ray, self.input, self.shard_bytes, actors)
         except InputError as exc:
             raise BackendError(str(exc)) from None
-        if shards[0].kind == "jsonl":
-            counter = ray.remote(num_cpus=1)(count_newlines)
-            shards = with_line_offsets(shards, ray.get([counter.remote(s) for s in shards]))
-        return shards
 
     # ------------------------------------------------------------------ results
     def outcomes(self) -> list[ShardOutcome]:

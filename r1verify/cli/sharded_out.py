@@ -6,6 +6,7 @@ See :mod:`r1verify.backends.sharded` (parts, manifest, resume) and docs/scale.md
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def is_sharded_target(out: str) -> bool:
 
 def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     """Run a verify/filter job with sharded output; exits like the single-file commands (2 bad row, 3 stopped)."""
-    from ..backends.ray_stream import connect
+    from ..backends.ray_stream import connect, first_line
 
     if options["backend"] != "ray":
         fail(f"--out {out} is a folder: one part per input shard, written by the cluster, needs --backend ray; "
@@ -66,7 +67,7 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     except BackendError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
-        fail(f"the Ray backend failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__}")
+        fail(f"the Ray backend failed: {first_line(exc)}")
     finally:
         job.remove_stray()
         if started:
@@ -80,12 +81,11 @@ def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) 
     skipped = [line for o in outcomes for line in o.skipped][:5]
     extra: dict[str, Any] = {"shards": len(job.shards), "resumed_shards": job.resumed, "out": out}
     if spec.command == "filter":
-        reasons: dict[str, int] = {}
+        reasons: Counter[str] = Counter()
         for o in outcomes:
-            for rule, n in o.reasons.items():
-                reasons[rule] = reasons.get(rule, 0) + n
+            reasons.update(o.reasons)
         kept = sum(o.kept for o in outcomes)
-        extra |= {"kept": kept, "rejected": summary.rows - kept, "rejected_by": dict(sorted(reasons.items(), key=lambda kv: -kv[1]))}
+        extra |= {"kept": kept, "rejected": summary.rows - kept, "rejected_by": dict(reasons.most_common())}
     report_summary(summary, options["summary_format"], options["summary_json"], skipped, extra)
     stopped = next((o.stopped for o in outcomes if o.stopped), None)
     if stopped:
