@@ -14,6 +14,7 @@ import click
 from ..io import InputError, InvalidRow, write_jsonl
 from ..templates import TEMPLATE_NAMES
 from .app import cli, fail, stderr_console
+from .common import progress_bar, summary_format_option
 from .outputs import OutputFile, probe_target, write_text_output
 
 EXIT_FLAGGED = 1
@@ -80,14 +81,7 @@ def _ids(value: str | None) -> list[str]:
 @click.option("--fail-on", metavar="ID[,ID...]", help="Exit 1 when any of these detectors flags a sample (CI gate).")
 @click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows (counted) instead of stopping (exit 2).")
 @click.option("--examples", type=click.IntRange(min=0), default=12, show_default=True, help="Worst examples in --html.")
-@click.option(
-    "--summary",
-    "summary_format",
-    type=click.Choice(["auto", "table", "json", "none"]),
-    default="auto",
-    show_default=True,
-    help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
-)
+@summary_format_option
 def audit_command(
     rollouts: tuple[str, ...],
     out_path: Path | None,
@@ -168,7 +162,7 @@ def audit_command(
     started = time.perf_counter()
     bad: list[InvalidRow] = []
     try:
-        with _progress(sys.stderr.isatty() and summary_format != "none", total) as advance:
+        with progress_bar(sys.stderr.isatty() and summary_format != "none", total, "auditing") as advance:
             run = run_audit(_until_bad(stream, bad), detectors, min_reward, lambda: advance(1), grader, workers)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: nothing was written", err=True)
@@ -236,8 +230,3 @@ def _print_summary(report: dict[str, Any], fmt: str, table: Any) -> None:
         if line:
             console.print(line, markup=False, highlight=False)
 
-
-def _progress(enabled: bool, total: int | None) -> Any:
-    from .common import progress_bar
-
-    return progress_bar(enabled, total, "auditing")

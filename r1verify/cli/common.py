@@ -72,6 +72,21 @@ def recipe_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
     )
 
 
+summary_format_option = click.option(
+    "--summary",
+    "summary_format",
+    type=click.Choice(["auto", "table", "json", "none"]),
+    default="auto",
+    show_default=True,
+    help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
+)
+
+
+def max_error_rate_option(help: str) -> Callable[[Any], Any]:
+    """``--max-error-rate SHARE`` (see :mod:`r1verify.guard`), ``help`` saying how this command stops."""
+    return click.option("--max-error-rate", type=click.FloatRange(0, 1), metavar="SHARE", help=help)
+
+
 def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
     """The options every dataset command takes (INPUT, recipe, columns, batching, bad rows, summary)."""
     return stacked(
@@ -100,23 +115,13 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
             "--actors", type=POSITIVE, help="With --backend ray: verifier actors [default: cluster CPUs / workers]."
         ),
         click.option("--skip-invalid", is_flag=True, help="Skip unreadable rows instead of stopping (exit 2)."),
-        click.option(
-            "--max-error-rate",
-            type=click.FloatRange(0, 1),
-            metavar="SHARE",
-            help="Stop (exit 3) when more than this share of rows has an error or timeout verdict, e.g. 0.05; "
+        max_error_rate_option(
+            "Stop (exit 3) when more than this share of rows has an error or timeout verdict, e.g. 0.05; "
             "checked from 50 rows on and at the end. A setup failure every row shares (endpoint down, image not "
-            "built) stops the run anyway.",
+            "built) stops the run anyway."
         ),
         click.option("--limit", type=POSITIVE, help="Verify only the first N valid rows."),
-        click.option(
-            "--summary",
-            "summary_format",
-            type=click.Choice(["auto", "table", "json", "none"]),
-            default="auto",
-            show_default=True,
-            help="Summary on stderr: auto = a table on a terminal, one JSON line otherwise.",
-        ),
+        summary_format_option,
         click.option(
             "--summary-json",
             type=click.Path(dir_okay=False, path_type=Path),

@@ -11,7 +11,7 @@ import click
 
 from r1verify import Recipe, RecipeError, UnknownVerifierError, hookimpl
 from r1verify.cli import fail
-from r1verify.cli.common import recipe_from_options, recipe_options, stacked
+from r1verify.cli.common import max_error_rate_option, recipe_from_options, recipe_options, stacked
 from r1verify.plugins import PluginError
 
 from .batcher import BatchOptions
@@ -59,13 +59,10 @@ _reward_options = stacked(
         type=click.IntRange(min=1),
         help="Verifier worker processes [default: R1VERIFY_WORKERS or the CPU count].",
     ),
-    click.option(
-        "--max-error-rate",
-        type=click.FloatRange(0, 1),
-        metavar="SHARE",
-        help="Stop the run when more than this share of samples has an error/timeout verdict (the reward file "
+    max_error_rate_option(
+        "Stop the run when more than this share of samples has an error/timeout verdict (the reward file "
         "raises into OpenRLHF; serve answers 503 with the reason). A setup failure every sample shares stops it "
-        "anyway.",
+        "anyway."
     ),
     click.option(
         "--max-batch",
