@@ -49,6 +49,16 @@ class Sample:
             return self.prompt
         return "\n".join(str(m.get("content", "")) for m in self.prompt if isinstance(m, dict))
 
+    @property
+    def last_user_text(self) -> str:
+        """What the user asked last: the last user message of a chat (the instruction a reply answers), or the
+        prompt text."""
+        if isinstance(self.prompt, list):
+            for message in reversed(self.prompt):
+                if isinstance(message, dict) and message.get("role", "user") == "user":
+                    return str(message.get("content", ""))
+        return self.prompt_text
+
     def fingerprint(self) -> bytes:
         """Bytes identifying every field with its type (``1`` and ``"1"`` differ); the default unit of
         de-duplication. Equal samples built in a different key order may differ: that only costs a re-run."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from r1verify import Sample, Verdict
+from r1verify import Verdict
 from r1verify.templates import get_template
 
 Part = Literal["answer", "completion"]
@@ -32,12 +32,3 @@ def answer_or_verdict(completion: str, part: Part, template: str, **details: obj
     if not text.strip():
         return Verdict.no_answer(f"{source} is empty", **details)
     return text, source
-
-
-def prompt_text(sample: Sample) -> str:
-    """The prompt the instructions were given in: the last user message of a chat, or the prompt string."""
-    if isinstance(sample.prompt, list):
-        for message in reversed(sample.prompt):
-            if isinstance(message, dict) and message.get("role", "user") == "user":
-                return str(message.get("content", ""))
-    return sample.prompt_text

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from r1verify import Sample, Verdict, Verifier
 from r1verify.templates import TemplateName
 
-from .answer import Part, answer_or_verdict, graded_text, prompt_text
+from .answer import Part, answer_or_verdict, graded_text
 from .checkers import InstructionError, Mode, check
 
 
@@ -93,7 +93,7 @@ class IFEval(Verifier):
             row = json.dumps(self._row(sample), sort_keys=True, default=str)
         except InstructionError as exc:
             row = f"invalid: {exc}"
-        return text, row, prompt_text(sample)
+        return text, row, sample.last_user_text
 
     def verify(self, sample: Sample) -> Verdict:
         try:
@@ -112,7 +112,7 @@ class IFEval(Verifier):
             return graded
         text, common["graded"] = graded
         try:
-            outcomes = check(text, ids, kwargs, prompt_text(sample), self.options.mode)
+            outcomes = check(text, ids, kwargs, sample.last_user_text, self.options.mode)
         except InstructionError as exc:
             return Verdict.error(str(exc), **common)
         followed = [o.instruction_id for o in outcomes if o.followed]

@@ -55,14 +55,6 @@ class LanguageOptions:
             raise ValueError("think_tag is a bare tag name such as 'think'")
 
 
-def _last_user_text(sample: Sample) -> str:
-    if isinstance(sample.prompt, list):
-        for message in reversed(sample.prompt):
-            if isinstance(message, dict) and message.get("role", "user") == "user":
-                return str(message.get("content", ""))
-    return sample.prompt_text
-
-
 class LanguageConsistency(Verifier):
     """Proportion of the reasoning's words that are in the target language (R1's language-consistency reward).
 
@@ -103,7 +95,7 @@ class LanguageConsistency(Verifier):
         fallback = normalize_language(self.options.language) if self.options.language else None
         if self.options.detect_prompt and sample.prompt is not None:
             found = attribute(
-                words(_last_user_text(sample)),
+                words(sample.last_user_text),
                 fallback or "en",
                 get_detector(self.options.detector),
                 min_words=self.options.min_words,
@@ -115,7 +107,7 @@ class LanguageConsistency(Verifier):
 
     def cache_key(self, sample: Sample) -> Hashable:
         meta = self._meta_target(sample)
-        prompt = None if meta or not self.options.detect_prompt else _last_user_text(sample)
+        prompt = None if meta or not self.options.detect_prompt else sample.last_user_text
         return self._text(sample.completion), meta, prompt
 
     def verify(self, sample: Sample) -> Verdict:
