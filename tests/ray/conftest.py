@@ -14,8 +14,8 @@ os.environ.setdefault("RAY_DISABLE_IMPORT_WARNING", "1")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 
-@pytest.fixture(scope="module")
-def ray_local():
+def import_ray():
+    """Ray with Ray Data (and no Ray instance in this process): a failure in CI, a skip elsewhere."""
     try:
         import ray
         import ray.data  # noqa: F401
@@ -25,6 +25,12 @@ def ray_local():
         pytest.skip(f"Ray Data is not installed ({exc}); pip install 'r1verify[ray]'")
     if ray.is_initialized():
         ray.shutdown()
+    return ray
+
+
+@pytest.fixture(scope="module")
+def ray_local():
+    ray = import_ray()
     ray.init(
         num_cpus=2,
         include_dashboard=False,

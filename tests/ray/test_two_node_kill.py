@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from r1verify.cli import cli
 
 from ..sandbox.fixtures import sandbox_image  # noqa: F401 - fixture
+from .conftest import import_ray
 from .test_ray_backend import MATH, comparable, read
 
 pytestmark = pytest.mark.slow
@@ -33,16 +34,9 @@ ROWS = 20_000
 
 @pytest.fixture
 def cluster():
-    try:
-        from ray.cluster_utils import Cluster
-    except ImportError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Ray is missing in CI ({exc}); `make setup` installs r1verify[ray]")
-        pytest.skip(f"Ray is not installed ({exc})")
-    import ray
+    import_ray()
+    from ray.cluster_utils import Cluster
 
-    if ray.is_initialized():
-        ray.shutdown()
     local = {"include_dashboard": False, "node_ip_address": "127.0.0.1"}
     cluster = Cluster(initialize_head=True, connect=False, head_node_args={"num_cpus": 2, **local})
     worker = cluster.add_node(num_cpus=1, node_ip_address="127.0.0.1")
