@@ -15,6 +15,8 @@ import contextlib
 import logging
 import os
 import pickle
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,7 @@ from . import BackendError, require_ray
 from .shards import Shard, count_newlines, plan_shards, read_rows, with_line_offsets
 
 SHARDS_PER_ACTOR = 4
+RAY_DATA_READER = "iter_threaded"  # the name Ray Data gives the thread that pulls an execution's blocks
 """Shards planned per actor, so a slow shard does not leave the other actors idle at the end."""
 
 
@@ -116,7 +119,7 @@ class RayStream:
             dataset = self._dataset(ray)
         except InputError as exc:
             raise BackendError(str(exc)) from None
-        batches = iter(dataset.iter_batches(batch_size=None, batch_format="pyarrow"))
+        batches = iter(read_batches(dataset))
         try:
             yield from self._take(batches)
         finally:  # stopping early (a bad row, --limit): end the execution before Ray may be shut down
@@ -219,11 +222,27 @@ def quiet_ray_data() -> Iterator[None]:
         data_log.setLevel(level)
 
 
-def close_execution(iterator: Any) -> None:
-    """End a Ray Data execution a caller stopped reading early (before Ray may be shut down)."""
+def read_batches(dataset: Any) -> Iterator[Any]:
+    """The dataset's blocks as pyarrow tables, in the execution's order, read by one Ray Data thread.
+
+    ``prefetch_batches=0``: with prefetching, Ray Data formats blocks in a second, nested reader thread that an
+    early stop (a bad row, ``--limit``) leaves blocked inside ``ray.get``; Ray shut down under it ends the whole
+    process with exit code 1 ("The core worker has already been shutdown"). The actors run ahead either way.
+    """
+    return dataset.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=0)
+
+
+def close_execution(iterator: Any, grace: float = 30.0) -> None:
+    """End a Ray Data execution a caller stopped reading early, and wait (up to ``grace`` seconds) for its reader
+    thread to finish the block it was fetching: Ray may be shut down next, and a thread still inside Ray then
+    takes the process down with it."""
     close = getattr(iterator, "close", None)
     if close is not None:
         close()
+    deadline = time.monotonic() + grace
+    for thread in threading.enumerate():
+        if thread.name == RAY_DATA_READER and thread is not threading.current_thread():
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def connect(ray: Any, address: str | None) -> bool:

@@ -41,7 +41,7 @@ from ..recipe import Recipe
 from ..sft import sft_record
 from ..summary import Summary
 from . import BackendError
-from .ray_stream import actor_count, close_execution, cluster_shards, quiet_ray_data
+from .ray_stream import actor_count, close_execution, cluster_shards, quiet_ray_data, read_batches
 from .shards import Shard, open_filesystem, read_rows
 
 MANIFEST = "_r1verify_manifest.json"
@@ -331,20 +331,21 @@ class ShardedJob:
         with warnings.catch_warnings():  # Ray 2.60 deprecates passing these as keywords; it has no other way yet
             warnings.simplefilter("ignore", DeprecationWarning)
             dataset = self._dataset(ray, items, actors, len(todo))
-        rows = iter(dataset.iter_rows())
+        batches = iter(read_batches(dataset))
         with quiet_ray_data():
             try:
-                self._collect(rows, on_shard)
+                self._collect(batches, on_shard)
             finally:
-                close_execution(rows)
+                close_execution(batches)
 
-    def _collect(self, rows: Iterator[Any], on_shard: Callable[[ShardOutcome], None]) -> None:
-        for row in rows:
-            outcome = ShardOutcome(**json.loads(row["outcome"]))
-            self.record(outcome)
-            on_shard(outcome)
-            if outcome.stopped:
-                return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
+    def _collect(self, batches: Iterator[Any], on_shard: Callable[[ShardOutcome], None]) -> None:
+        for batch in batches:
+            for text in batch.column("outcome").to_pylist():
+                outcome = ShardOutcome(**json.loads(text))
+                self.record(outcome)
+                on_shard(outcome)
+                if outcome.stopped:
+                    return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
         self.finish()
 
     def _dataset(self, ray: Any, items: list[dict[str, Any]], actors: int, todo: int) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from r1verify.backends.ray_stream import RAY_DATA_READER
 from r1verify.cli import cli
 
 pytestmark = pytest.mark.usefixtures("ray_local")
@@ -136,6 +138,9 @@ def test_a_bad_row_stops_with_exit_2_and_the_local_message(tmp_path, bad, messag
     assert "69 rows before it were verified" in ray.stderr
     assert ray.stderr.replace("/ray/", "/local/").splitlines()[-3:] == local.stderr.splitlines()[-3:]
     assert comparable(read(ray_out)) == comparable(read(local_out)) and len(read(ray_out)) == 69
+    # the stopped execution's reader threads are gone: one left inside Ray when Ray shuts down (here at the end of
+    # the module, in a command at its exit) ends the process with exit code 1 and no output
+    assert [t.name for t in threading.enumerate() if t.name == RAY_DATA_READER] == []
 
 
 def test_skip_invalid_and_limit_count_rows_like_the_local_backend(tmp_path):
