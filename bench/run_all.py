@@ -221,6 +221,52 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         quick=("--rows", "2000", "--small", "200"),
         quick_what="2k rows, local vs Ray backend (2 actors); Ray's start-up dominates at this size",
     ),
+    Benchmark(
+        "instruct_bench.py",
+        "`ifeval` (strict), 4000 IFEval rows",
+        {
+            "serial": Metric(r"^\(a\) official loop, serial, 1 process:\s+" + NUMBER + " rows/s"),
+            "engine": Metric(r"^\(b\) ifeval through Engine \(\d+ workers\):\s+" + NUMBER + " rows/s"),
+            "ratio": Metric(r"^ratio b/a: " + NUMBER + "x"),
+        },
+        ("`ifeval` through the engine (2 workers) {engine} rows/s vs the official loop serially {serial} ({ratio}x)",),
+        quick=("--n", "1000"),
+        quick_what="`ifeval` (strict), 1000 IFEval rows",
+    ),
+    Benchmark(
+        "tools_bench.py",
+        "stateful Python tool sessions x 8 calls: 64 sessions (4 for `docker run`, 64 Jupyter kernels)",
+        {
+            "p50": Metric(r"^\(c\) r1verify sessions .*call p50\s+" + NUMBER + " ms"),
+            "p99": Metric(r"^\(c\) r1verify sessions .*call p50 .* p99\s+" + NUMBER + " ms"),
+            "c": Metric(r"^\(c\) r1verify sessions .*\s" + NUMBER + " calls/s"),
+            "a": Metric(r"^\(a\) docker run per call .*\s" + NUMBER + " calls/s"),
+            "b": Metric(r"^\(b\) jupyter kernel per session .*\s" + NUMBER + " calls/s"),
+            "ratio": Metric(r"calls/s \(c\)/\(a\) = " + NUMBER + "x"),
+        },
+        (
+            "sessions {c} calls/s (call p50 {p50} ms, p99 {p99} ms)",
+            "vs one `docker run` per call {a} ({ratio}x)",
+            "and a Jupyter kernel per session (no sandbox) {b}",
+        ),
+        quick=("--quick",),
+        quick_what="stateful Python tool sessions x 8 calls: 16 sessions (2 for `docker run`, 16 Jupyter kernels)",
+    ),
+    Benchmark(
+        "audit_bench.py",
+        "`r1verify audit`, 2,420 rollouts with injected hacks (examples/audit)",
+        {
+            "static": Metric(r"^static detectors: " + NUMBER + " rollouts/s"),
+            "regrade": Metric(r"^with math-verify regrade, from memory: " + NUMBER + " rollouts/s"),
+            "cli": Metric(r"^the whole command .*--no-regrade: " + NUMBER + " s"),
+        },
+        (
+            "static detectors {static} rollouts/s",
+            "(with the math-verify regrade {regrade})",
+            "whole command (`--no-regrade`) {cli} s",
+        ),
+        quick=(),  # about 10 s: the same in both modes
+    ),
     # Benchmarks being written now (bench/verl_bench.py, bench/sandbox_lang_bench.py) get an entry here once
     # they exist; until then their README rows, if any, are kept as they are.
 )
