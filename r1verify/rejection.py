@@ -171,6 +171,27 @@ class RejectionStats:
                 per_prompt[f"pass@{k}"] = value
         return per_prompt
 
+    def to_state(self) -> dict[str, Any]:
+        """The counts as plain JSON, for :meth:`merge` (stats of parts of the groups computed elsewhere)."""
+        return {
+            "prompts": self.prompts,
+            "rows": self.rows,
+            "passed": self.passed,
+            "kept": self.kept,
+            "duplicates": self.duplicates,
+            "prompts_without_pass": self.prompts_without_pass,
+            "pass_at": {str(k): acc for k, acc in self._pass_at.items()},
+        }
+
+    def merge(self, state: dict[str, Any]) -> None:
+        """Add the counts of other groups (a :meth:`to_state`)."""
+        for name in ("prompts", "rows", "passed", "kept", "duplicates", "prompts_without_pass"):
+            setattr(self, name, getattr(self, name) + state[name])
+        for k, (total, count) in state["pass_at"].items():
+            acc = self._pass_at.setdefault(int(k), [0.0, 0])
+            acc[0] += total
+            acc[1] += count
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "prompts": self.prompts,

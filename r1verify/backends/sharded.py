@@ -2,7 +2,8 @@
 
 With ``--backend ray --out DIR/`` the driver never sees a row. Each actor verifies a whole input shard and writes
 its part itself (``part-00012.jsonl``; ``filter`` writes ``part-00012.kept.jsonl`` and
-``part-00012.rejected.jsonl``) to a temporary name, renamed when the shard is done, and sends back only the
+``part-00012.rejected.jsonl``; ``reject`` cuts its rows by prompt into buckets, grouped afterwards by
+:mod:`r1verify.backends.grouped`) to a temporary name, renamed when the shard is done, and sends back only the
 shard's summary: row and status counts, the bytes and xxh3 digest of each file, the rows it skipped or the bad row
 it stopped at. The driver keeps the job and its shard plan in ``DIR/_r1verify_manifest.json``, records each finished
 shard in ``DIR/_r1verify_done/NNNNN.json`` (each written atomically, so recording costs the same at any job size),
@@ -38,10 +39,13 @@ from ..guard import RunGuard, RunStopped
 from ..io import ColumnMap, InputError, InvalidRow, output_record
 from ..pipeline import VerifyStream
 from ..recipe import Recipe
+from ..rejection import RejectionStats, group_key_function
 from ..sft import sft_record
 from ..summary import Summary
 from . import BackendError
 from .ray_stream import actor_count, close_execution, cluster_shards, quiet_ray_data, read_batches
+from .grouped import GROUPS_DIR, GroupOutcome, bucket_of, group_file, group_step
+from .parts import TMP_SUFFIX, PartWriter
 from .shards import Shard, open_filesystem, read_rows
 
 MANIFEST = "_r1verify_manifest.json"
@@ -50,20 +54,26 @@ DONE_DIR = "_r1verify_done"
 """One small record per finished shard (``00012.json``: its files' sizes and digests, its summary), written when the
 shard is done, so recording a shard costs the same whatever the job's size, on any filesystem."""
 MANIFEST_VERSION = 1
-TMP_SUFFIX = ".r1verify-tmp"
 
 
 @dataclass(frozen=True)
 class PartSpec:
-    """What each shard's part holds: ``verify`` results, or ``filter``'s kept (in ``fmt``) and rejected rows."""
+    """What each part holds: ``verify`` results, ``filter``'s kept (in ``fmt``) and rejected rows, or ``reject``'s
+    kept generations per prompt group (``keep``/``k`` of each group whose key ``group_by`` names)."""
 
-    command: Literal["verify", "filter"]
+    command: Literal["verify", "filter", "reject"]
     fmt: str = "messages"
+    keep: str = "best"
+    k: int = 1
+    group_by: str | None = None
 
-    def files(self, index: int) -> dict[str, str]:
+    def files(self, index: int, buckets: int = 0) -> dict[str, str]:
+        """A shard's files: its part(s), or for ``reject`` its rows cut into ``buckets`` group files."""
         stem = f"part-{index:05d}"
         if self.command == "verify":
             return {"out": f"{stem}.jsonl"}
+        if self.command == "reject":
+            return {f"g{b}": group_file(index, b) for b in range(buckets)}
         return {"kept": f"{stem}.kept.jsonl", "rejected": f"{stem}.rejected.jsonl"}
 
 
@@ -86,30 +96,6 @@ class ShardOutcome:
     """The Ray node that wrote the shard (its verifiers, sandbox pool included, ran there)."""
 
 
-class _Part:
-    """One output file of a shard, written to a temporary name and moved into place by :meth:`finish`."""
-
-    def __init__(self, filesystem: Any, folder: str, name: str) -> None:
-        self.fs, self.name = filesystem, name
-        self.final = f"{folder}/{name}"
-        self.tmp = f"{folder}/.{name}.{uuid.uuid4().hex}{TMP_SUFFIX}"
-        self.stream = filesystem.open_output_stream(self.tmp)
-        self.digest = xxhash.xxh3_64()
-        self.bytes = self.rows = 0
-
-    def write(self, record: dict[str, Any]) -> None:
-        data = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-        self.stream.write(data)
-        self.digest.update(data)
-        self.bytes += len(data)
-        self.rows += 1
-
-    def finish(self) -> dict[str, Any]:
-        self.stream.close()
-        self.fs.move(self.tmp, self.final)
-        return {"bytes": self.bytes, "xxh3": self.digest.hexdigest(), "rows": self.rows}
-
-
 class ShardWriter:
     """The Ray Data actor: one Engine for its lifetime; each call verifies whole shards and writes their parts."""
 
@@ -123,11 +109,13 @@ class ShardWriter:
         out_dir: str,
         spec: PartSpec,
         max_error_rate: float | None = None,
+        buckets: int = 0,
     ) -> None:
         self.recipe, self.columns, self.batch_size, self.skip_invalid = recipe, columns, batch_size, skip_invalid
-        self.spec, self.max_error_rate = spec, max_error_rate
+        self.spec, self.max_error_rate, self.buckets = spec, max_error_rate, buckets
         self.fs, self.folder = open_filesystem(out_dir)
         self.engine = Engine(recipe, workers=workers)
+        self.group_key = group_key_function(spec.group_by, columns.prompt)
 
     def __call__(self, batch: Any) -> Iterator[Any]:
         import pyarrow as pa
@@ -138,7 +126,7 @@ class ShardWriter:
 
     def write_shard(self, index: int, shard: Shard) -> ShardOutcome:
         outcome = ShardOutcome(index, node=_node_id())
-        parts = {key: _Part(self.fs, self.folder, name) for key, name in self.spec.files(index).items()}
+        parts = {key: PartWriter(self.fs, self.folder, name) for key, name in self.spec.files(index, self.buckets).items()}
         summary = Summary()
         stream = VerifyStream(self.engine, self.columns, self.batch_size, self.skip_invalid)
         reasons: Counter[str] = Counter()
@@ -147,6 +135,9 @@ class ShardWriter:
             for item in stream.run(read_rows(shard)):
                 if self.spec.command == "verify":
                     parts["out"].write(output_record(item.row, item.result))
+                elif self.spec.command == "reject":
+                    key = self.group_key(item.row)
+                    parts[f"g{bucket_of(key, self.buckets)}"].write_bytes(pickle.dumps((key, item), protocol=5))
                 elif item.result.passed:
                     parts["kept"].write(sft_record(item.row, item.sample, self.spec.fmt))  # type: ignore[arg-type]
                 else:
@@ -206,6 +197,10 @@ class ShardedJob:
     shards: list[Shard] = field(default_factory=list)
     resumed: int = 0
     """Shards a previous run of this job had finished (kept, not verified again)."""
+    buckets: int = 0
+    """``reject`` only: how many buckets the rows are cut into by group key (fixed when the job is planned)."""
+    grouped: dict[int, GroupOutcome] = field(default_factory=dict)
+    """``reject`` only: buckets whose parts are complete."""
 
     def __post_init__(self) -> None:
         self.fs, self.folder = open_filesystem(self.out_dir)
@@ -230,16 +225,20 @@ class ShardedJob:
             "skip_invalid": self.skip_invalid,
         }
 
-    def load(self, plan: Callable[[], list[Shard]]) -> None:
+    def load(self, plan: Callable[[], list[Shard]], actors: int = 1) -> None:
         """Read the manifest of an earlier run of this job (keeping its shard plan and finished shards whose files
         still match), or plan the shards and start one."""
         from pyarrow import fs as pafs
 
         self.fs.create_dir(f"{self.folder}/{DONE_DIR}", recursive=True)
+        if self.spec.command == "reject":
+            self.fs.create_dir(f"{self.folder}/{GROUPS_DIR}", recursive=True)
         key = self.job_key()
         path = f"{self.folder}/{MANIFEST}"
         if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
             self.shards = plan()
+            if self.spec.command == "reject":  # a few buckets per actor: the per-group step runs in parallel too
+                self.buckets = max(1, min(len(self.shards), 2 * actors))
             self._save_manifest(key)
             return
         with self.fs.open_input_stream(path) as fh:
@@ -250,17 +249,28 @@ class ShardedJob:
                 "choose another --out folder, or delete this one to start over"
             )
         self.shards = [Shard(**s) for s in data["shards"]]
+        self.buckets = data.get("buckets", 0)
+        shards: list[ShardOutcome] = []
         for info in self.fs.get_file_info(pafs.FileSelector(f"{self.folder}/{DONE_DIR}")):
             if not info.base_name.endswith(".json"):
                 continue
             with self.fs.open_input_stream(info.path) as fh:
-                outcome = ShardOutcome(**json.loads(fh.read()))
-            if self._intact(outcome):
-                self.done[outcome.index] = outcome
+                record = json.loads(fh.read())
+            if info.base_name.startswith("groups-"):
+                group = GroupOutcome(**record)
+                if self._intact(group.files):
+                    self.grouped[group.index] = group
+            else:
+                shards.append(ShardOutcome(**record))
+        # every bucket grouped: the shards' group files were deleted as no longer needed, the shards are done
+        all_grouped = self.buckets > 0 and len(self.grouped) == self.buckets
+        self.done = {o.index: o for o in shards if all_grouped or self._intact(o.files)}
+        if len(self.done) < len(self.shards):
+            self.grouped = {}  # a shard verified again rewrites its group files: every bucket is grouped again
         self.resumed = len(self.done)
 
-    def _intact(self, outcome: ShardOutcome) -> bool:
-        for name, meta in outcome.files.items():
+    def _intact(self, files: dict[str, dict[str, Any]]) -> bool:
+        for name, meta in files.items():
             path = f"{self.folder}/{name}"
             info = self.fs.get_file_info(path)
             if info.size != meta["bytes"]:
@@ -280,17 +290,25 @@ class ShardedJob:
         self.done[outcome.index] = outcome
         self._write(f"{DONE_DIR}/{outcome.index:05d}.json", asdict(outcome))
 
+    def complete(self) -> bool:
+        """Every shard done and, for ``reject``, every bucket's parts written."""
+        return len(self.done) == len(self.shards) and len(self.grouped) == self.buckets
+
     def finish(self) -> None:
-        """Mark the manifest complete when every shard is done."""
-        if len(self.done) == len(self.shards):
-            self._save_manifest(self.job_key())
+        """Mark the manifest complete when the job is; ``reject`` then deletes its group files."""
+        if not self.complete():
+            return
+        self._save_manifest(self.job_key())
+        if self.buckets:
+            self.fs.delete_dir(f"{self.folder}/{GROUPS_DIR}")
 
     def _save_manifest(self, key: dict[str, Any]) -> None:
         data = {
             "version": MANIFEST_VERSION,
             "job": key,
-            "complete": len(self.done) == len(self.shards),
+            "complete": self.complete(),
             "shards": [asdict(s) for s in self.shards],
+            "buckets": self.buckets,
         }
         self._write(MANIFEST, data)
 
@@ -316,14 +334,52 @@ class ShardedJob:
         return len(stray)
 
     # ------------------------------------------------------------------ running
-    def run(self, ray: Any, on_shard: Callable[[ShardOutcome], None]) -> None:
-        """Verify every shard not done yet on the cluster; ``on_shard`` sees each outcome as it is recorded."""
+    def run(
+        self,
+        ray: Any,
+        on_shard: Callable[[ShardOutcome], None],
+        on_group: Callable[[GroupOutcome], None] | None = None,
+    ) -> None:
+        """The whole job: :meth:`verify_shards`, :meth:`group_buckets` (``reject``), :meth:`finish`."""
+        self.verify_shards(ray, on_shard)
+        self.group_buckets(ray, on_group or (lambda outcome: None))
+        self.finish()
+
+    def verify_shards(self, ray: Any, on_shard: Callable[[ShardOutcome], None]) -> None:
+        """Plan or resume the job, then verify every shard not done yet on the cluster; ``on_shard`` sees each
+        outcome as it is recorded."""
         actors = actor_count(ray, self.workers, self.actors)
-        self.load(lambda: self._plan(ray, actors))
+        self.load(lambda: self._plan(ray, actors), actors)
         todo = [i for i in range(len(self.shards)) if i not in self.done]
-        if not todo:
-            self.finish()
+        if todo:
+            self._verify(ray, todo, actors, on_shard)
+
+    def group_buckets(self, ray: Any, on_group: Callable[[GroupOutcome], None]) -> None:
+        """``reject``, once every shard is done: one task per bucket still to do (retried from the start if its
+        node dies) groups its rows by prompt and writes its parts; ``on_group`` sees each as it is recorded."""
+        if not self.buckets or len(self.done) < len(self.shards):
             return
+        step = ray.remote(num_cpus=1, max_retries=-1, scheduling_strategy="SPREAD")(group_step)
+        spec = self.spec
+        pending = {
+            step.remote(self.out_dir, b, len(self.shards), spec.keep, spec.k, spec.fmt): b
+            for b in range(self.buckets)
+            if b not in self.grouped
+        }
+        try:
+            while pending:
+                ready, _ = ray.wait(list(pending), num_returns=1)
+                for ref in ready:
+                    del pending[ref]
+                    outcome: GroupOutcome = ray.get(ref)
+                    self.grouped[outcome.index] = outcome
+                    self._write(f"{DONE_DIR}/groups-{outcome.index:05d}.json", asdict(outcome))
+                    on_group(outcome)
+        finally:
+            for ref in pending:  # a failed or interrupted job: stop the rest before the stray files are removed
+                ray.cancel(ref, force=True)
+
+    def _verify(self, ray: Any, todo: list[int], actors: int, on_shard: Callable[[ShardOutcome], None]) -> None:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = False  # parts are named by index: no need to wait in line
         context.enable_progress_bars = False
@@ -346,7 +402,6 @@ class ShardedJob:
                 on_shard(outcome)
                 if outcome.stopped:
                     return  # the rest of the job is cancelled: no shard can be judged until the cause is fixed
-        self.finish()
 
     def _dataset(self, ray: Any, items: list[dict[str, Any]], actors: int, todo: int) -> Any:
         return ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
@@ -364,6 +419,7 @@ class ShardedJob:
                 "out_dir": self.out_dir,
                 "spec": self.spec,
                 "max_error_rate": self.max_error_rate,
+                "buckets": self.buckets,
             },
             **FAULT_TOLERANT,
         )
@@ -378,6 +434,13 @@ class ShardedJob:
     def outcomes(self) -> list[ShardOutcome]:
         """Every shard's outcome this job knows, in input order."""
         return [o for _, o in sorted({**self.done, **self.failed}.items())]
+
+    def rejection(self) -> RejectionStats:
+        """``reject``: the per-prompt statistics of every bucket, merged."""
+        stats = RejectionStats()
+        for _, outcome in sorted(self.grouped.items()):
+            stats.merge(outcome.stats)
+        return stats
 
     def summary(self) -> Summary:
         """The merged summary of every shard written (the row counts of the whole output)."""

@@ -131,7 +131,7 @@ def dataset_options(default_recipe: str | None = None) -> Callable[[Any], Any]:
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The required ``--out/-o FILE`` option (a string: ``verify`` and ``filter`` also take ``DIR/``)."""
+    """The required ``--out/-o FILE`` option (a string: ``verify``, ``filter`` and ``reject`` also take ``DIR/``)."""
     return click.option("--out", "-o", "out_path", required=True, type=click.Path(path_type=str), help=help)
 
 

@@ -22,12 +22,15 @@ from ..sft import sft_record
 from .app import cli, fail
 from .common import POSITIVE, dataset_options, dataset_run, interrupted, out_option, sft_format_option
 from .outputs import OutputFile, check_target
+from .sharded_out import is_sharded_target, run_sharded
+from ..backends.sharded import PartSpec
 from .generating import run_generation, sampling_options
 
 
 @cli.command("reject")
 @dataset_options(default_recipe="rejection")
-@out_option("Kept generations (JSONL).")
+@out_option("Kept generations (JSONL). With --backend ray, a folder (DIR/) gets the kept generations and "
+            "per-prompt lines in parts, grouped by prompt in the cluster.")
 @click.option("--group-by", metavar="COLUMN", help="Column identifying the prompt [default: the prompt itself].")
 @click.option(
     "--keep",
@@ -86,7 +89,11 @@ def reject_command(
       r1verify reject samples.jsonl --out sft.jsonl                    # best one per prompt
       r1verify reject samples.jsonl --group-by problem_id --keep first -k 2 --out sft.jsonl
       r1verify reject samples.jsonl --keep all --per-prompt rates.jsonl --out kept.jsonl
+      r1verify reject samples.jsonl --backend ray --address auto --out kept/   # grouped in the cluster, any order
     """
+    if is_sharded_target(out_path):
+        _reject_sharded(out_path, PartSpec("reject", fmt, keep, k, group_by), per_prompt, generate, options)
+        return
     target = Path(out_path)
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
     made: dict[str, Any] | None = None
@@ -128,6 +135,19 @@ def reject_command(
         interrupted(target, stats.kept, "run the command again to redo it whole")
     extra = stats.to_dict() | ({"generation": made} if made is not None else {})
     run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {target})")
+
+
+def _reject_sharded(out: str, spec: PartSpec, per_prompt: Path | None, generate: bool, options: dict[str, Any]) -> None:
+    if per_prompt is not None:
+        fail("a sharded --out DIR/ holds the per-prompt lines too (part-NNNNN.per-prompt.jsonl); leave --per-prompt out")
+    if generate:
+        fail("--generate does not go with a sharded --out DIR/: generate into a file first (r1verify generate), then "
+             "reject it with --backend ray")
+    sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
+    if sampling["endpoint"] or sampling["model"]:
+        fail("--endpoint and --model go with --generate (INPUT then holds prompts)")
+    options.pop("generations", None)
+    run_sharded(out, spec, options)
 
 
 _SAMPLING_KEYS = frozenset(

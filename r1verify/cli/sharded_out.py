@@ -30,7 +30,8 @@ def is_sharded_target(out: str) -> bool:
 
 
 def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
-    """Run a verify/filter job with sharded output; exits like the single-file commands (2 bad row, 3 stopped)."""
+    """Run a verify/filter/reject job with sharded output; exits like the single-file commands (2 bad row, 3
+    stopped)."""
     from ..backends.ray_stream import connect, first_line
 
     if options["backend"] != "ray":
@@ -63,7 +64,10 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
             def on_shard(outcome: ShardOutcome) -> None:
                 advance(outcome.summary["rows"])
 
-            job.run(ray, on_shard)
+            job.verify_shards(ray, on_shard)
+        with progress_bar(show and job.buckets > 0, job.buckets - len(job.grouped), "grouping prompts") as advance:
+            job.group_buckets(ray, lambda outcome: advance(1))
+        job.finish()
     except BackendError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
@@ -86,6 +90,8 @@ def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) 
             reasons.update(o.reasons)
         kept = sum(o.kept for o in outcomes)
         extra |= {"kept": kept, "rejected": summary.rows - kept, "rejected_by": dict(reasons.most_common())}
+    elif spec.command == "reject":
+        extra |= job.rejection().to_dict()
     report_summary(summary, options["summary_format"], options["summary_json"], skipped, extra)
     stopped = next((o.stopped for o in outcomes if o.stopped), None)
     if stopped:
