@@ -336,3 +336,136 @@ def test_lists_ordered_compares_bare_lists_item_by_item():
     assert plain("\\boxed{a = 10, b = 4}", "10, 4", lists="ordered").status is Status.CORRECT
     with pytest.raises(ValueError, match="lists"):
         MathVerifier(lists="sorted")
+
+
+# --------------------------------------------------------------------------- a prose formula in one-letter variables
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        ("Expanding the square, the area is (r+5)(r+5).\n\nThe answer is (r+5)(r+5).", "(r+5)^2"),
+        ("Collecting the terms gives the final answer: 3(x+1).", "3x+3"),
+        ("So the simplified expression is the answer: the answer is 4a-2.", "4a-2"),
+    ],
+)
+def test_a_prose_formula_is_read_whole(ending, reference):
+    verdict = plain(f"Let me simplify step by step.\n\n{ending}", reference)
+    assert verdict.status is Status.CORRECT, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        ("The answer is 2x+3.", "2"),  # math-verify's plain-text reader keeps the leading 2
+        ("The answer is 3(x+1).", "3"),
+        ("The answer is a-2.", "-2"),
+        ("The answer is x/2.", "2"),
+    ],
+)
+def test_the_leading_number_of_a_prose_formula_is_not_the_answer(ending, reference):
+    for options in (PLAIN, LENIENT):
+        verdict = grade(f"Let me simplify step by step.\n\n{ending}", reference, **options)
+        assert verdict.status is not Status.CORRECT, (options, verdict.reason)
+
+
+def test_a_prose_formula_is_graded_the_same_whichever_side_is_the_reference():
+    for gold, pred in (("(r+5)^2", "(r+5)(r+5)"), ("(r+5)(r+5)", "(r+5)^2")):
+        verdict = plain(f"Simplifying, the answer is {pred}.", gold)
+        assert verdict.status is Status.CORRECT, (gold, pred, verdict.reason)
+
+
+# --------------------------------------------------------------------------- decimal commas
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        ("Der Endpreis beträgt also 1000,99 Euro.\n\nThe answer is 1000,99.", "1000.99"),
+        ("La probabilité est donc de 0,111.\n\nRéponse finale. The answer is 0,111.", "0.111"),
+        ("So each share weighs \\(3{,}5\\) tonnes, that is \\boxed{3{,}5}.", "3.5"),
+        ("Final Answer: 12,75", "12.75"),
+    ],
+)
+def test_an_unambiguous_decimal_comma_is_a_decimal_point(ending, reference):
+    verdict = plain(f"Rechnen wir Schritt für Schritt.\n\n{ending}", reference)
+    assert verdict.status is Status.CORRECT, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        ("The solutions are \\boxed{1,2}.", "1.2"),  # a box is a list
+        ("The answer is 1.22.", "1,22"),  # a bare reference 1,22 may name two values
+        ("The answer is 0,111.", "111"),  # a leading group 0 is no thousands separator
+        ("The answer is \\boxed{0,111}.", "111"),
+        ("The answer is 32,348.", "32.348"),  # a thousands separator
+        ("The answer is 1000,98.", "1000.99"),
+        ("The answer is 1,5.", "1, 5, 7"),
+        ("The answer is 1,5.", "15"),
+    ],
+)
+def test_an_ambiguous_comma_is_not_a_decimal_point(ending, reference):
+    for options in (PLAIN, LENIENT):
+        verdict = grade(f"Let me compute.\n\n{ending}", reference, **options)
+        assert verdict.status is not Status.CORRECT, (options, verdict.reason)
+
+
+def test_thousands_separators_still_read():
+    assert plain("The answer is 32,348.", "32348").status is Status.CORRECT
+    assert plain("The total is \\boxed{1,234,567}.", "1234567").status is Status.CORRECT
+
+
+# --------------------------------------------------------------------------- a reference in the Minerva format
+MINERVA = (
+    "After losing $10 \\%$ on Monday the value is $90$; losing $20 \\%$ of that leaves $72$. Final Answer: The "
+    "final answer is $28 \\%$. I hope it is correct. Note: The solution provided is incorrect. The correct approach "
+    "is as follows: it retains $90 \\% \\cdot 80 \\%=72 \\%$, so the loss is $28 \\%$. Final Answer: The final "
+    "answer is $28 \\%$. I hope it is correct. Note: The correct approach is as follows:"
+)
+
+
+def test_a_reference_solution_in_the_minerva_format_is_its_final_answer():
+    for options in (PLAIN, LENIENT):
+        verdict = grade("Its value becomes $.72x$, a total loss of $\\boxed{28\\%}$.", MINERVA, **options)
+        assert verdict.status is Status.CORRECT, verdict.reason
+        assert grade("A total loss of $\\boxed{72\\%}$.", MINERVA, **options).status is Status.WRONG
+
+
+def test_a_reference_that_states_two_final_answers_is_an_error():
+    reference = "Final Answer: The final answer is $3$. I hope it is correct. Final Answer: The final answer is $4$."
+    for answer in ("3", "4"):
+        verdict = plain(f"So the answer is \\boxed{{{answer}}}.", reference)
+        assert verdict.status is Status.ERROR, verdict.reason
+        assert "2 different final answers" in verdict.reason
+
+
+# --------------------------------------------------------------------------- several named quantities, one value
+ANGLES = "\\angleBEA_{1}=90,\\angleAEB_{1}=90"
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "Thus, the angles \\(\\angle BEA_1\\) and \\(\\angle AEB_1\\) are both \\(90^\\circ\\).\n\n"
+        "The final answer is \\(\\boxed{90^\\circ}\\).",
+        "7. **Conclusion:**\n   - $\\boxed{90^\\circ}$\n\n$\\triangle AEB_1$ and $\\triangle BEA_1$ are isosceles "
+        "right triangles, thus $\\angle BEA_1 = \\angle AEB_1 = 90^\\circ$.",
+    ],
+)
+def test_one_value_answers_a_reference_that_names_several_quantities_with_that_value(ending):
+    for options in (PLAIN, LENIENT):
+        verdict = grade(f"Let me find both angles.\n\n{ending}", ANGLES, **options)
+        assert verdict.status is Status.CORRECT, (options, verdict.reason)
+
+
+@pytest.mark.parametrize(
+    "answer, reference",
+    [
+        ("45^\\circ", ANGLES),
+        ("1", "x=1,y=2"),  # two different values: one of them is half an answer
+        ("2", "x=1,y=2"),
+        ("x=1", "x=1,y=1"),  # names one of the two
+        ("1 \\text{ or } 2", "x=1,y=1"),
+    ],
+)
+def test_one_value_is_not_a_reference_with_different_named_values(answer, reference):
+    for options in (PLAIN, LENIENT):
+        verdict = grade(f"Solving the system, we get \\boxed{{{answer}}}.", reference, **options)
+        assert verdict.status is not Status.CORRECT, (options, verdict.reason)

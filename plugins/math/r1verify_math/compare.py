@@ -6,13 +6,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from . import symbolic
 from .answer import Answer
 from .magnitude import log10_of
 from .normalize import encloses, top_level_items
-from .numbers import exact_equal
+from .numbers import exact_equal, numbers_close
 
 Path = Literal["choice", "string", "exact", "symbolic", "unparsed"]
 """Which test decided: a multiple-choice letter, equal canonical text, exact numbers, or math-verify;
@@ -37,6 +38,9 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
         return pred.letter(strict=False) == letter, "choice"
     if pred.norm == gold.norm:
         return True, "string"
+    if gold.exact is not None and not gold.exact.percent and (comma := _decimal_comma(pred)) is not None:
+        if numbers_close(comma, gold.exact.value, decimal=True):
+            return True, "exact"  # "the answer is 1000,99" for 1000.99: no list is one number
     if gold.literal and not pred.literal:
         return False, "string"  # a text reference ("east") is compared as text, never as a product of symbols
     if _is_set(pred.norm) and _is_tuple(gold.norm):
@@ -51,6 +55,10 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
             return exact_equal(pred.exact, gold.exact, hundredths=rules.hundredths), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
+    if (shared := _shared_value(gold)) is not None and not pred.multi_valued and "=" not in pred.norm:
+        ok, path = equivalent(pred, shared, rules)
+        if ok:
+            return True, path  # "both angles are \boxed{90^\circ}" for \angle BEA_1=90, \angle AEB_1=90
     if rules.ordered and (in_order := _in_order(pred, gold, rules)) is not None:
         return in_order, "exact"
     if "=" not in pred.norm and _relation_between_expressions(gold):
@@ -60,6 +68,20 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
     if not symbolic.parsed(gold):
         return None, "unparsed"
     return symbolic.equal(gold, pred), "symbolic"
+
+
+_DECIMAL_COMMA = re.compile(r"(-?\d+),(\d+)")
+
+
+def _decimal_comma(pred: Answer) -> Fraction | None:
+    """The value of ``pred`` read with a decimal comma, where that is the only reading that can equal a number:
+    ``1000,99`` or ``0,111`` in prose (math-verify's plain-text reading) or ``3{,}5`` (LaTeX's decimal comma),
+    one comma that cannot be a thousands separator (``32,348`` is 32348, see :mod:`.normalize`). A box
+    ``\\boxed{1,2}`` is the list 1, 2, and a bare reference ``1,22`` stays a list (it may name two values)."""
+    if pred.kind != "text" and "{,}" not in pred.raw:
+        return None
+    m = _DECIMAL_COMMA.fullmatch(pred.norm)
+    return Fraction(f"{m.group(1)}.{m.group(2)}") if m else None
 
 
 def _sizes_apart(pred: Answer, gold: Answer) -> bool:
@@ -133,6 +155,23 @@ def _tuple_of(pred: Answer, gold: Answer) -> bool:
     return len(inner) == len(values) and all(
         equivalent(Answer.read(p), Answer.read(g))[0] for p, g in zip(inner, values, strict=True)
     )
+
+
+_NAMED = re.compile(r"(?P<name>[^=]*[A-Za-z][^=]*)=(?P<value>[^=]+)")
+
+
+def _shared_value(gold: Answer) -> Answer | None:
+    """The one value of a reference that names several quantities with the same value (``\\angle BEA_1=90,
+    \\angle AEB_1=90``, ``x=1,y=1``): one answer of that value is right about every one of them. ``None`` for
+    anything else (a bare list ``1,1`` is not named, ``x=1,y=2`` has two values)."""
+    if not gold.multi_valued or "=" not in gold.norm:
+        return None
+    items = top_level_items(gold.norm)
+    named = [_NAMED.fullmatch(item) for item in items]
+    if len(items) < 2 or not all(named):
+        return None
+    values = {m.group("value") for m in named if m}
+    return Answer.read(values.pop()) if len(values) == 1 else None
 
 
 def _is_set(norm: str) -> bool:

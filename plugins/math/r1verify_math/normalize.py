@@ -28,7 +28,8 @@ _PERCENT_WORD = re.compile(
 _AND = re.compile(r"\s+and\s+|\\text\{\s*and\s*\}")
 _FRAC_SHORT = re.compile(r"\\frac\s*(\d)\s*(\d)|\\frac\s*(\d)\s*(?=\{)|\\frac\s*(\{[^{}]*\})\s*(\d)")
 _SQRT_SHORT = re.compile(r"\\sqrt\s*(\d)")
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*(?:\\?%)?")
+_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*(?:\\?%)?")
+"""``7,425,000``; a leading group ``0`` is never one (``0,111`` is a decimal comma or a list, not 111)."""
 _ASSIGNMENT = re.compile(r"^([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?|\\[A-Za-z]+)(?:=|\\in(?![A-Za-z]))(?!.*=)")
 _VALUE_FIRST = re.compile(r"^([^A-Za-z=\\]+|\\frac\{\d+\}\{\d+\}|\\sqrt\{\d+\})=([A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)$")
 """A value written before its variable: ``2=x``, ``\\frac{1}{2}=p``."""

@@ -19,6 +19,8 @@ from .latex import boxed_contents
 
 _PROSE = re.compile(r"^(?:the\s+)?(?:final\s+|correct\s+)?answer\s*(?:is\b|:)\s*", re.IGNORECASE)
 """A reference written as a sentence: its value follows "(the) answer is"."""
+_FINAL = re.compile(r"\bfinal\s+answer\s+is\s*\$([^$]+)\$", re.IGNORECASE)
+"""A solution in the Minerva / hendrycks format, "Final Answer: The final answer is $28\\%$. I hope it is correct."."""
 FORMS = "an answer string or number, a MATH solution with \\boxed{}, a GSM8K rationale ending in '#### N', or a list of those"
 
 
@@ -59,10 +61,21 @@ def _answers(value: Any) -> tuple[str, ...]:
         answer = text.rpartition("####")[2]
     else:
         boxes = boxed_contents(text)
-        answer = ", ".join(_distinct(b.strip() for b in boxes if b.strip())) if boxes else text
+        answer = ", ".join(_distinct(b.strip() for b in boxes if b.strip())) if boxes else _final_answer(text)
     if not answer.strip():
         raise UnreadableReference(f"the reference {value[:80]!r} contains no answer; use {FORMS}")
     return (answer.strip(),)
+
+
+def _final_answer(text: str) -> str:
+    """The answer a solution without a box states as "The final answer is $X$" (a model-written reference may
+    state it again after a repeated passage); ``text`` itself when it states none. A reference that states two
+    different final answers cannot be read (math-verify would take the first)."""
+    stated = _distinct(m.group(1).strip() for m in _FINAL.finditer(text) if m.group(1).strip())
+    if len(stated) > 1:
+        shown = " / ".join(repr(a[:40]) for a in stated[:3])
+        raise UnreadableReference(f"the reference states {len(stated)} different final answers ({shown}); use {FORMS}")
+    return stated[0] if stated else text
 
 
 def _distinct(answers: Iterable[str]) -> list[str]:

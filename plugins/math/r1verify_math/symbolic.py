@@ -21,6 +21,9 @@ from .plaintext import to_latex
 _DELIMITED = re.compile(r"\$|\\\(|\\\[")
 _DECIMALS = re.compile(r"\.(\d+)\s*$")
 _LATEX_MARKERS = re.compile(r"[\\^_{}]")
+_FORMULA = re.compile(r"(?=[^A-Za-z]*[A-Za-z(])(?=.*[+\-*/(])(?!.*[A-Za-z]{2})[0-9A-Za-z+\-*/().]+")
+"""A prose answer that is one formula in single-letter variables (``2x+3``, ``(r+5)(r+5)``, ``3(x+1)``): read
+unboxed, math-verify's plain-text reader keeps only its leading number (``2x+3`` would equal 2)."""
 _DEGREES = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree(?![A-Za-z]))")
 """A number of degrees in a side of an equation (``30^\\circ``, ``30°``), read as radians for its value."""
 _filter_installed = False
@@ -119,7 +122,13 @@ def _parse_input(answer: Answer) -> str:
     if _DELIMITED.search(raw):
         return raw
     latex = to_latex(raw)  # -1 + sqrt(3), 2**(1/4)
-    if answer.kind == "latex" or _LATEX_MARKERS.search(raw) or answer.multi_valued or latex != raw:
+    if (
+        answer.kind == "latex"
+        or _LATEX_MARKERS.search(raw)
+        or answer.multi_valued
+        or latex != raw
+        or _FORMULA.fullmatch(raw.strip())
+    ):
         if answer.kind == "latex":
             latex = latex.replace("²", "^2").replace("³", "^3")  # \boxed{x² - 2x}
         return "\\boxed{" + latex + "}"
