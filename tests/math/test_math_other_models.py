@@ -469,3 +469,43 @@ def test_one_value_is_not_a_reference_with_different_named_values(answer, refere
     for options in (PLAIN, LENIENT):
         verdict = grade(f"Solving the system, we get \\boxed{{{answer}}}.", reference, **options)
         assert verdict.status is not Status.CORRECT, (options, verdict.reason)
+
+
+# --------------------------------------------------------------------------- sets, tuples and lists: either side
+@pytest.mark.parametrize(
+    "answer, reference",
+    [
+        ("(1, 3)", "\\{1, 3\\}"),  # an interval or a point is not the set {1, 3} ...
+        ("\\{1, 3\\}", "(1, 3)"),  # ... whichever side is the reference
+        ("(3, 1)", "\\{1, 3\\}"),
+        ("[1, 3]", "\\{1, 3\\}"),
+    ],
+)
+def test_a_set_is_never_a_tuple_or_interval_whichever_side_is_the_reference(answer, reference):
+    verdict = plain(f"Solving, the solution is $\\boxed{{{answer}}}$.", reference)
+    assert verdict.status is Status.WRONG, verdict.reason
+
+
+def test_a_list_of_pairs_still_equals_a_set_of_pairs():
+    for answer, reference in (
+        ("(3, 2), (3, -2)", "\\{(3,2),(3,-2)\\}"),
+        ("\\{(3, 2), (3, -2)\\}", "(3,2),(3,-2)"),
+    ):
+        verdict = plain(f"So all pairs are $\\boxed{{{answer}}}$.", reference)
+        assert verdict.status is Status.CORRECT, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "answer, unordered, ordered",
+    [
+        ("4, 10, -2", Status.CORRECT, Status.WRONG),  # bare lists: the option decides
+        ("10, 4, -2", Status.CORRECT, Status.CORRECT),
+        ("(10, 4, -2)", Status.CORRECT, Status.CORRECT),  # a tuple in the reference's order
+        ("(4, 10, -2)", Status.CORRECT, Status.WRONG),  # a tuple in another order: only unordered
+        ("\\{4, 10, -2\\}", Status.CORRECT, Status.WRONG),  # a set names no order
+    ],
+)
+def test_lists_option_for_a_bare_list_reference(answer, unordered, ordered):
+    completion = f"The roots, in the order asked, are $\\boxed{{{answer}}}$."
+    assert plain(completion, "10, 4, -2").status is unordered
+    assert plain(completion, "10, 4, -2", lists="ordered").status is ordered

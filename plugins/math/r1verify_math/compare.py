@@ -43,8 +43,8 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
             return True, "exact"  # "the answer is 1000,99" for 1000.99: no list is one number
     if gold.literal and not pred.literal:
         return False, "string"  # a text reference ("east") is compared as text, never as a product of symbols
-    if _is_set(pred.norm) and _is_tuple(gold.norm):
-        return False, "string"  # a set is unordered: not an ordered pair, a tuple or an interval
+    if (_is_set(pred.norm) and _is_tuple(gold.norm)) or (_is_tuple(pred.norm) and _is_set(gold.norm)):
+        return False, "string"  # a set is unordered: not an ordered pair, a tuple or an interval, either way round
     if not (pred.variable and gold.variable and pred.variable != gold.variable):
         # "x = 2" is 2 unless both sides name different variables
         if pred.value == gold.value:
@@ -53,6 +53,9 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
             return pred.value.casefold() == gold.value.casefold(), "string"
         if pred.exact is not None and gold.exact is not None:
             return exact_equal(pred.exact, gold.exact, hundredths=rules.hundredths), "exact"
+    if rules.ordered and _bare_list(gold) and (_is_set(pred.value) or pred.value[:1] == "("):
+        # lists = "ordered": a tuple must name the values in order; a set names no order
+        return (not _is_set(pred.value) and _tuple_of(pred, gold)), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
     if (shared := _shared_value(gold)) is not None and not pred.multi_valued and "=" not in pred.norm:
@@ -139,6 +142,11 @@ def _in_order(pred: Answer, gold: Answer, rules: Rules) -> bool | None:
     )
 
 
+def _bare_list(gold: Answer) -> bool:
+    """Whether ``gold`` is a bare list of values (``1,3``), not one bracketed group or a list of named values."""
+    return gold.multi_valued and not gold.variable and "=" not in gold.norm and not _one_group(gold.value)
+
+
 def _one_group(value: str) -> bool:
     """Whether ``value`` is one bracketed group (a tuple, set or interval), not a list of values."""
     if value.startswith("\\{") and value.endswith("\\}"):
@@ -179,7 +187,8 @@ def _is_set(norm: str) -> bool:
 
 
 def _is_tuple(norm: str) -> bool:
-    return norm[:1] in ("(", "[") and norm[-1:] in (")", "]") and "," in norm
+    """One ordered pair, tuple or interval (``(3, 1)``, ``[1, 3)``); not a list of them (``(3,2),(3,-2)``)."""
+    return norm[:1] in ("(", "[") and norm[-1:] in (")", "]") and "," in norm and encloses(norm, 0)
 
 
 def matches(pred: Answer, golds: Sequence[Answer], rules: Rules = Rules()) -> tuple[bool | None, Path]:
