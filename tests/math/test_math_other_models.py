@@ -509,3 +509,17 @@ def test_lists_option_for_a_bare_list_reference(answer, unordered, ordered):
     completion = f"The roots, in the order asked, are $\\boxed{{{answer}}}$."
     assert plain(completion, "10, 4, -2").status is unordered
     assert plain(completion, "10, 4, -2", lists="ordered").status is ordered
+
+
+# --------------------------------------------------------------------------- a reference that lost its function name
+def test_a_named_function_answers_a_reference_that_lost_its_name():
+    ending = "Therefore, the function is:\n\n\\[\n\\boxed{g(x) = x² - 2x + 2}\n\\]"
+    for options in (PLAIN, LENIENT):
+        verdict = grade(f"Let me find g step by step.\n\n{ending}", "(x)=x^2-2x+2", **options)
+        assert verdict.status is Status.CORRECT, (options, verdict.reason)
+
+
+@pytest.mark.parametrize("answer", ["g(x) = x^2 - 2x + 3", "g(y) = y^2 - 2y + 2", "g(x) = x^2 - 2x + 2 = 5"])
+def test_a_named_function_must_still_be_the_lost_names_function(answer):
+    verdict = plain(f"Therefore, \\boxed{{{answer}}}.", "(x)=x^2-2x+2")
+    assert verdict.status is not Status.CORRECT, verdict.reason

@@ -58,6 +58,9 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
         return (not _is_set(pred.value) and _tuple_of(pred, gold)), "exact"
     if _tuple_of(pred, gold):
         return True, "exact"
+    if (lost := _LOST_NAME.fullmatch(gold.norm)) and (named := _FUNCTION.fullmatch(pred.norm)):
+        if named.group("args") == lost.group("args"):  # g(x)=... for a reference that lost its name: (x)=...
+            return equivalent(Answer.read(named.group("value")), Answer.read(lost.group("value")), rules)
     if (shared := _shared_value(gold)) is not None and not pred.multi_valued and "=" not in pred.norm:
         ok, path = equivalent(pred, shared, rules)
         if ok:
@@ -165,6 +168,9 @@ def _tuple_of(pred: Answer, gold: Answer) -> bool:
     )
 
 
+_LOST_NAME = re.compile(r"\((?P<args>[A-Za-z](?:,[A-Za-z])*)\)=(?P<value>[^=]+)")
+"""A function definition whose name a dataset lost: ``(x)=x^2-2x+2`` for ``g(x)=x^2-2x+2``."""
+_FUNCTION = re.compile(r"[A-Za-z]\((?P<args>[A-Za-z](?:,[A-Za-z])*)\)=(?P<value>[^=]+)")
 _NAMED = re.compile(r"(?P<name>[^=]*[A-Za-z][^=]*)=(?P<value>[^=]+)")
 
 
