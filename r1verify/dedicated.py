@@ -7,14 +7,19 @@ import pickle
 import threading
 from collections.abc import Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait
 
 import pebble
 
 from . import worker
+from .pool import CLOSED_REASON
 from .processes import describe_exit, shut_down, worker_context
 from .sample import Sample
 from .verdict import Verdict
 from .verifier import Verifier
+
+
+POLL_SECONDS = 0.05
 
 
 class DedicatedRunner:
@@ -36,10 +41,22 @@ class DedicatedRunner:
         )
 
     def run(self, samples: Sequence[Sample], timeout: float) -> list[Verdict]:
+        """The batch's verdicts; ``error`` for each sample if the runner is closed before or during the batch."""
         deadline = self._verifier.batch_deadline(len(samples), timeout)
+        closed = [Verdict.error(CLOSED_REASON) for _ in samples]
         with self._lock:
-            future = self._pool.schedule(worker.run_batch, args=(self._payload, list(samples)), timeout=deadline)
             try:
+                future = self._pool.schedule(worker.run_batch, args=(self._payload, list(samples)), timeout=deadline)
+            except Exception:  # noqa: BLE001 - pebble refuses a closed or broken pool
+                if self._closed:
+                    return closed
+                raise
+            try:
+                while not future.done():  # in steps: a pool stopped by close() may never resolve the future
+                    if self._closed:
+                        future.cancel()
+                        return closed
+                    wait([future], timeout=POLL_SECONDS)
                 return future.result()
             except FutureTimeout:
                 return [
@@ -50,7 +67,7 @@ class DedicatedRunner:
                 return [Verdict.error(f"the verifier process died ({describe_exit(exc)})") for _ in samples]
             except BaseException as exc:  # noqa: BLE001 - the verifier's exception, sent back from the process
                 if self._closed:
-                    return [Verdict.error("the engine was closed before this sample was verified") for _ in samples]
+                    return closed
                 verdict = worker.crash_verdict(exc)
                 return [Verdict.error(verdict.reason, **verdict.details) for _ in samples]
 

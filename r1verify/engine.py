@@ -11,7 +11,9 @@ How a batch flows:
 4. Verdicts are combined by the recipe into one reward per sample.
 
 Nothing a verifier does can raise out of :meth:`Engine.verify`: exceptions become ``error`` verdicts, overruns
-``timeout`` verdicts, dead workers ``error`` verdicts for the one sample they were running.
+``timeout`` verdicts, dead workers ``error`` verdicts for the one sample they were running. Closing the engine
+(from another thread, or at exit) while a call runs gives what it had not verified yet ``error`` verdicts whose
+reason says so; only a call on an engine already closed raises, :class:`EngineClosed`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import dataclasses
 import os
 import pickle
 import threading
+import time
 import weakref
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Self
 
@@ -31,7 +34,7 @@ import xxhash
 
 from .cache import VerdictCache
 from .dedicated import DedicatedRunner
-from .pool import WorkerPool, WorkItem
+from .pool import CLOSED_REASON, WorkerPool, WorkItem
 from .recipe import Recipe, RecipeError, VerifierSpec
 from .result import Result
 from .sample import Sample
@@ -59,6 +62,14 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+class EngineClosed(RuntimeError):
+    """:meth:`Engine.verify` was called on an engine already closed (by :meth:`Engine.close` or at exit).
+
+    A call already running when the engine closes does not raise: what it had not verified yet gets ``error``
+    verdicts whose reason says the engine was closed."""
+
 
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -108,7 +119,16 @@ class _Collector:
         self.cache = cache
         self.finish = finish
         self.on_result = on_result
+        self.spec_names: list[str] = []
         self.lock = threading.Lock()
+
+    def fill_missing(self, reason: str) -> None:
+        """An ``error`` verdict for every (sample, verifier) still without one (the engine closed meanwhile)."""
+        with self.lock:
+            missing = [(i, spec) for i, left in enumerate(self.missing) if left for spec in self.spec_names]
+            missing = [(i, spec) for i, spec in missing if spec not in self.verdicts[i]]
+        for index, spec in missing:
+            self.put(index, spec, Verdict.error(reason))
 
     def put(self, index: int, spec_name: str, verdict: Verdict) -> None:
         verdict.verifier = spec_name
@@ -220,19 +240,32 @@ class Engine:
         sample in the same batch is still running (callbacks come from engine threads).
         """
         if self._closed:
-            raise RuntimeError("this engine is closed")
+            raise EngineClosed("this engine is closed")
         collector = _Collector(len(samples), len(self._built), progress, self.cache, self._combine, on_result)
+        collector.spec_names = self.verifier_names
         unique = self._plan(samples, collector)
         pool_work = [u for u in unique if u.verifier.placement == "pool"]
         batched: dict[str, list[_Unique]] = {}
         for u in unique:
             if u.verifier.placement != "pool":
                 batched.setdefault(u.spec.name, []).append(u)
-        futures = [self._threads.submit(self._run_batched, group, collector) for group in batched.values()]
-        if pool_work:
-            self._run_pool(pool_work, collector)
+        futures = []
+        try:
+            for group in batched.values():
+                futures.append(self._threads.submit(self._run_batched, group, collector))
+            if pool_work:
+                self._run_pool(pool_work, collector)
+        except (EngineClosed, RuntimeError):  # the engine closed under this call (threads shut down, no pool)
+            if not self._closed:
+                raise
         for future in futures:
-            future.result()
+            try:
+                future.result()
+            except (CancelledError, EngineClosed):  # the engine closed before the group ran
+                if not self._closed:
+                    raise
+        if self._closed:
+            collector.fill_missing(CLOSED_REASON)
         return collector.results  # type: ignore[return-value]  # every sample is complete here
 
     async def averify(
@@ -302,7 +335,7 @@ class Engine:
     def _get_pool(self) -> WorkerPool:
         with self._lock:
             if self._closed:
-                raise RuntimeError("this engine is closed")
+                raise EngineClosed("this engine is closed")
             if self._pool is None:
                 self._pool = WorkerPool(self.workers, preload=self._preload, memory_limit_mb=self.memory_limit_mb)
             return self._pool
@@ -330,7 +363,7 @@ class Engine:
     def _dedicated_runner(self, name: str, verifier: Verifier) -> DedicatedRunner:
         with self._lock:
             if self._closed:
-                raise RuntimeError("this engine is closed")
+                raise EngineClosed("this engine is closed")
             runner = self._dedicated.get(name)
             if runner is None:
                 runner = self._dedicated[name] = DedicatedRunner(verifier, preload=self._preload)
@@ -350,7 +383,11 @@ class Engine:
         # batches nor keep the interpreter from exiting.
         thread = threading.Thread(target=call, name=f"r1verify-inline-{verifier.name}", daemon=True)
         thread.start()
-        thread.join(deadline)
+        ends = time.monotonic() + deadline
+        while not outcome and not self._closed and (left := ends - time.monotonic()) > 0:
+            thread.join(min(left, 0.05))  # in steps: closing the engine ends the wait
+        if not outcome and self._closed:
+            return [Verdict.error(CLOSED_REASON) for _ in samples]
         if not outcome:
             return [Verdict.timeout(f"the batch exceeded its {deadline:g}s deadline") for _ in samples]
         results = outcome[0]

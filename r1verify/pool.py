@@ -10,7 +10,10 @@ OOM kill) costs only the item it was running, which gets ``error``.
 
 A cancelled chunk's slot in the table is not reused until its worker is gone (a dying worker could otherwise
 write into the slot of the chunk that replaced it). A pebble pool that breaks (a worker killed while idle) is
-replaced by a new one. Closing the pool while ``run`` is waiting ends the run with ``error`` verdicts.
+replaced by a new one. Closing the pool while ``run`` is waiting ends the run with ``error`` verdicts (reason:
+the engine was closed), including when the teardown itself surfaces in the running call as an exception from the
+process machinery (``ValueError: I/O operation on closed file``, ``OSError``, pebble's ``RuntimeError``); a closed
+pool is never replaced, so no worker outlives :meth:`WorkerPool.close`.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class _Running:
 
 class PoolClosed(RuntimeError):
     """The pool was closed while a run was waiting for it."""
+
+
+CLOSED_REASON = "the engine was closed before this sample was verified"
 
 
 class WorkerPool:
@@ -167,19 +173,27 @@ class WorkerPool:
                     chunk = queue.popleft()
                     try:
                         future = self._schedule(taken, chunk, payloads)
-                    except PoolClosed:
+                    except Exception:
                         queue.appendleft(chunk)
                         raise
                     running[future] = _Running(*taken, chunk)
                 done, _ = wait(list(running), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     state = running.pop(future)
-                    self._finish(future, state, deliver, requeue, deaths)
+                    try:
+                        self._finish(future, state, deliver, requeue, deaths)
+                    except Exception:
+                        requeue(state.chunk)  # not delivered: the handler below answers for it
+                        raise
                 self._enforce_deadlines(running, timeouts, deliver, requeue)
                 if self._closed:
                     raise PoolClosed("the worker pool was closed")
-        except PoolClosed:
-            message = "the engine was closed before this sample was verified"
+        except Exception as exc:
+            # The pool closed under this run (another thread, atexit): its teardown may surface here as any
+            # error of the process machinery. The run ends with error verdicts, never with that error.
+            if not (isinstance(exc, PoolClosed) or self._closed):
+                raise
+            message = CLOSED_REASON
             for state in running.values():
                 for item in state.chunk:
                     deliver(item.key, Verdict.error(message))
@@ -198,16 +212,21 @@ class WorkerPool:
         args = (slot, seq, {n: payloads[n] for n in needed}, [(i.verifier, i.sample) for i in chunk])
         pool = self._pool
         try:
-            return pool.schedule(worker.run_chunk, args=args)
-        except RuntimeError:  # pebble refuses: the pool broke (a worker died while idle) or was stopped
-            if self._closed:
-                self._release_slot(slot)
-                raise PoolClosed("the worker pool was closed") from None
-            return self._replace_pool(pool).schedule(worker.run_chunk, args=args)
+            try:
+                return pool.schedule(worker.run_chunk, args=args)
+            except RuntimeError:  # pebble refuses: the pool broke (a worker died while idle) or was stopped
+                if self._closed:
+                    raise PoolClosed("the worker pool was closed") from None
+                return self._replace_pool(pool).schedule(worker.run_chunk, args=args)
+        except BaseException:
+            self._release_slot(slot)
+            raise
 
     def _replace_pool(self, broken: pebble.ProcessPool) -> pebble.ProcessPool:
         """Swap a broken pebble pool for a new one (once, however many threads notice)."""
         with self._lock:
+            if self._closed:  # a pool started now would outlive close()
+                raise PoolClosed("the worker pool was closed")
             if self._pool is broken:
                 self._pool = self._new_pool()
                 threading.Thread(target=shut_down, args=(broken, 0.0), daemon=True).start()
@@ -283,9 +302,10 @@ class WorkerPool:
         requeue(retry)
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
         shut_down(self._pool)
 
 
