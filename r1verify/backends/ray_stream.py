@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import pickle
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -252,6 +253,7 @@ def connect(ray: Any, address: str | None) -> bool:
     """
     if ray.is_initialized():
         return False
+    check_reachable(address)
     os.environ.setdefault("RAY_DISABLE_IMPORT_WARNING", "1")
     options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
     if address is None and not os.environ.get("RAY_ADDRESS"):
@@ -265,6 +267,24 @@ def connect(ray: Any, address: str | None) -> bool:
             f"--address auto to join it, or leave --address out to start a local instance"
         ) from None
     return True
+
+
+def check_reachable(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast when nothing listens at a ``host:port`` (or ``ray://host:port``) address: Ray itself retries a
+    dead address for minutes before it gives up."""
+    if not address or address == "auto":
+        return
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        return  # not host:port: let Ray say what is wrong with it
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise BackendError(
+            f"cannot start or join the Ray cluster at {address!r}: nothing answers there ({exc.strerror or exc}); "
+            "check --address (`ray start --head` prints it), pass --address auto on a node of the cluster, or "
+            "leave it out to start a local instance"
+        ) from None
 
 
 def first_line(exc: BaseException) -> str:

@@ -269,6 +269,16 @@ class ShardedJob:
             self.grouped = {}  # a shard verified again rewrites its group files: every bucket is grouped again
         self.resumed = len(self.done)
 
+    def resume(self) -> bool:
+        """Read an earlier run's manifest, if there is one, without a cluster; True when that job is complete and
+        every file still matches its record: nothing is left to do."""
+        from pyarrow import fs as pafs
+
+        if self.fs.get_file_info(f"{self.folder}/{MANIFEST}").type == pafs.FileType.NotFound:
+            return False
+        self.load(lambda: [])  # the manifest's plan is used, never this one
+        return self.complete()
+
     def _intact(self, files: dict[str, dict[str, Any]]) -> bool:
         for name, meta in files.items():
             path = f"{self.folder}/{name}"
@@ -349,7 +359,8 @@ class ShardedJob:
         """Plan or resume the job, then verify every shard not done yet on the cluster; ``on_shard`` sees each
         outcome as it is recorded."""
         actors = actor_count(ray, self.workers, self.actors)
-        self.load(lambda: self._plan(ray, actors), actors)
+        if not self.shards:  # not read by :meth:`resume` already
+            self.load(lambda: self._plan(ray, actors), actors)
         todo = [i for i in range(len(self.shards)) if i not in self.done]
         if todo:
             self._verify(ray, todo, actors, on_shard)

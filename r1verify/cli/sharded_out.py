@@ -58,16 +58,9 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     started = False
     show = sys.stderr.isatty() and options["summary_format"] != "none"
     try:
-        started = connect(ray, options["address"])
-        with progress_bar(show, None, "verifying shards") as advance:
-
-            def on_shard(outcome: ShardOutcome) -> None:
-                advance(outcome.summary["rows"])
-
-            job.verify_shards(ray, on_shard)
-        with progress_bar(show and job.buckets > 0, job.buckets - len(job.grouped), "grouping prompts") as advance:
-            job.group_buckets(ray, lambda outcome: advance(1))
-        job.finish()
+        if not job.resume():  # a finished job run again needs no cluster
+            started = connect(ray, options["address"])
+            _run_on_cluster(job, ray, show)
     except BackendError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
@@ -77,6 +70,18 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
         if started:
             ray.shutdown()
     _finish(job, out, spec, options)
+
+
+def _run_on_cluster(job: ShardedJob, ray: Any, show: bool) -> None:
+    with progress_bar(show, None, "verifying shards") as advance:
+
+        def on_shard(outcome: ShardOutcome) -> None:
+            advance(outcome.summary["rows"])
+
+        job.verify_shards(ray, on_shard)
+    with progress_bar(show and job.buckets > 0, job.buckets - len(job.grouped), "grouping prompts") as advance:
+        job.group_buckets(ray, lambda outcome: advance(1))
+    job.finish()
 
 
 def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) -> None:

@@ -4,6 +4,8 @@ concatenated by name, are the single-file output; a rerun resumes from the manif
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,22 @@ def test_a_bad_row_exits_2_and_its_shard_is_left_unfinished(tmp_path):
 def test_a_folder_needs_the_ray_backend(tmp_path):
     result = run("verify", str(MATH), "-r", "reasoning-rl", "--out", f"{tmp_path}/parts/")
     assert result.exit_code == 2 and "needs --backend ray" in result.stderr
+
+
+def test_a_finished_job_run_again_needs_no_cluster(tmp_path):
+    """Every part intact: the rerun prints the summary from the manifest without starting or joining Ray (here
+    an address where nothing listens would fail the command if it tried)."""
+    folder = tmp_path / "parts"
+    assert sharded(tmp_path, "verify", MATH, folder, "-r", "reasoning-rl")[0].exit_code == 0
+    again = subprocess.run(
+        [str(Path(sys.executable).with_name("r1verify")), "verify", str(MATH), "-r", "reasoning-rl", "--backend",
+         "ray", "--address", "127.0.0.1:9", "--actors", "2", "--workers", "1", "-o", f"{folder}/", "--summary",
+         "json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    summary = json.loads(again.stderr.strip().splitlines()[-1])["summary"]
+    assert summary["resumed_shards"] == 8 and summary["rows"] == 96
+    (folder / "part-00001.jsonl").unlink()  # now there is work to do: the cluster is needed, and unreachable
+    failed = subprocess.run(again.args, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 2 and "cannot start or join the Ray cluster at '127.0.0.1:9'" in failed.stderr
