@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import threading
@@ -73,12 +75,26 @@ class EngineClosed(RuntimeError):
 
 
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+_finalizer_pid: int | None = None
 
 
 @atexit.register
 def _close_all() -> None:
     for engine in list(_engines):
         engine.close()
+
+
+def _close_at_child_exit() -> None:
+    """In a multiprocessing child, close this process's engines when the child exits.
+
+    Such a child (TRL's AsyncGRPO rollout worker, a daemonic process) ends with ``os._exit`` after running
+    multiprocessing's finalizers and joining its own children, without atexit handlers: the engines' workers must
+    be stopped by a finalizer first, or the child never exits. Registered once per process.
+    """
+    global _finalizer_pid
+    if _finalizer_pid != os.getpid() and multiprocessing.parent_process() is not None:
+        _finalizer_pid = os.getpid()
+        multiprocessing.util.Finalize(None, _close_all, exitpriority=10)
 
 
 def _work_key(spec_name: str, key: Hashable) -> bytes:
@@ -221,6 +237,7 @@ class Engine:
         self._threads = ThreadPoolExecutor(max_workers=max(2, len(self._built)), thread_name_prefix="r1verify")
         self._closed = False
         _engines.add(self)
+        _close_at_child_exit()
 
     # ------------------------------------------------------------------ public
     @property

@@ -12,15 +12,19 @@ says to move it into a module.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.spawn
+import os
 import signal
 import threading
 from collections.abc import Sequence
 from multiprocessing import popen_forkserver
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from typing import Any
+
+logger = logging.getLogger("r1verify")
 
 _MAIN_KEYS = ("init_main_from_path", "init_main_from_name")
 _launch_lock = threading.Lock()
@@ -61,8 +65,27 @@ class WorkerContext(ForkServerContext):
 _context = WorkerContext()
 
 
+def allow_worker_processes() -> None:
+    """Let a daemonic process start the engine's workers (called before any worker process starts).
+
+    Trainers score in daemonic children (TRL's ``AsyncGRPOTrainer`` starts its rollout worker with
+    ``daemon=True``), and multiprocessing refuses children to daemonic processes ("daemonic processes are not
+    allowed to have children"): every batch would fail. The flag only guards that refusal here; the workers watch
+    their parent and exit with it, the engine stops them at the child's exit
+    (:func:`r1verify.engine._close_at_child_exit`), and the trainer still ends the daemonic child itself.
+    """
+    current = multiprocessing.current_process()
+    if current.daemon:
+        current._config["daemon"] = False  # type: ignore[attr-defined]
+        logger.info("r1verify: starting verifier workers from daemonic process %s (%s)", current.name, os.getpid())
+
+
 def worker_context(preload: Sequence[str] = ()) -> WorkerContext:
-    """The worker context; the first caller's modules are preloaded in the fork server so workers start warm."""
+    """The worker context; the first caller's modules are preloaded in the fork server so workers start warm.
+
+    Called before worker processes start: a daemonic caller is allowed to start them (:func:`allow_worker_processes`).
+    """
+    allow_worker_processes()
     with _preload_lock:
         if multiprocessing.forkserver._forkserver._forkserver_pid is None:  # type: ignore[attr-defined]
             _context.set_forkserver_preload(["r1verify.worker", *preload])

@@ -135,3 +135,38 @@ def test_closing_at_any_moment_of_a_batch_never_lets_a_raw_error_out(engine_for,
             engine.verify([Sample("ok", reference="ok")])
         batch = _batch()
         _assert_clean(_run_and_close(engine, batch, delay=rng.uniform(0, 0.4)), len(batch))
+
+
+_CHILD_ENGINES: list = []
+
+
+def _verify_in_child(out) -> None:
+    """Run in a daemonic spawned process, as trainers (TRL's AsyncGRPO rollout worker) run reward functions."""
+    from r1verify import Engine, Recipe
+
+    try:
+        engine = Engine(Recipe.from_verifier_args(["exact_match"]), workers=1)
+        _CHILD_ENGINES.append(engine)  # kept for the process's life, as an adapter keeps its engine
+        results = engine.verify([Sample("4", reference="4"), Sample("5", reference="4")])
+        out.put([r.verdicts["exact_match"].status.value for r in results])
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        out.put(repr(exc))
+    # no close(): the core's finalizer must stop the workers, or this child never exits
+
+
+def test_an_engine_in_a_daemonic_child_starts_its_workers_and_lets_the_child_exit():
+    """Core, not adapter: multiprocessing refuses children to daemonic processes, and a multiprocessing child exits
+    without atexit handlers after joining its children; the engine allows the one and closes itself for the other."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    child = ctx.Process(target=_verify_in_child, args=(out,), daemon=True)
+    child.start()
+    try:
+        assert out.get(timeout=120) == ["correct", "wrong"]
+        child.join(timeout=30)
+        assert child.exitcode == 0
+    finally:
+        if child.is_alive():
+            child.kill()

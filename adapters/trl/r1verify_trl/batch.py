@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import multiprocessing.util
 import os
 import pickle
 import threading
@@ -22,6 +20,7 @@ from typing import Any
 from r1verify import Engine, Recipe, Result, Sample, Status, Verdict
 from r1verify.engine import default_workers
 from r1verify.guard import RunGuard
+from r1verify.processes import allow_worker_processes  # noqa: F401 - moved to the core; kept importable here
 
 logger = logging.getLogger("r1verify_trl")
 
@@ -48,20 +47,6 @@ def trainer_workers() -> int:
         return default_workers()
     ranks = max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1") or 1))
     return max(1, default_workers() // ranks)
-
-
-def allow_worker_processes() -> None:
-    """Let a daemonic process start the engine's workers.
-
-    TRL's ``AsyncGRPOTrainer`` scores in a child it starts with ``daemon=True``, and multiprocessing refuses
-    children to daemonic processes ("daemonic processes are not allowed to have children"): every batch would fail.
-    The flag only guards that refusal here; the workers watch their parent and exit with it, and the trainer still
-    ends the daemonic child itself at exit.
-    """
-    current = multiprocessing.current_process()
-    if current.daemon:
-        current._config["daemon"] = False  # type: ignore[attr-defined]
-        logger.info("r1verify: starting verifier workers from daemonic process %s (%s)", current.name, os.getpid())
 
 
 @dataclass(eq=False)
@@ -96,17 +81,13 @@ class SharedBatches:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self._memo: list[_Entry] = []
-        self._finalizer: multiprocessing.util.Finalize | None = None
 
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                allow_worker_processes()
+                # The core lets a daemonic process (TRL's AsyncGRPO rollout worker) start the engine's workers and
+                # closes the engine when such a multiprocessing child exits (r1verify.processes and .engine).
                 self._engine = Engine(self.recipe, workers=self.workers or trainer_workers())
-                if self._finalizer is None and multiprocessing.parent_process() is not None:
-                    # a multiprocessing child (TRL's AsyncGRPO worker) ends with os._exit after joining its own
-                    # children, without atexit: stop the workers first, or the child never exits
-                    self._finalizer = multiprocessing.util.Finalize(None, self.close, exitpriority=10)
             return self._engine
 
     def close(self) -> None:
