@@ -18,6 +18,7 @@ from ..engine import Engine
 from ..recipe import Recipe, VerifierSpec
 from ..sample import Sample
 from ..verdict import Status
+from .code_runs import CodeRun, runs_of
 from .model import DetectorError, Finding, Rollout, finding
 from .regrade import is_math
 
@@ -67,8 +68,11 @@ def run_regraders(
     rollouts: Sequence[Rollout],
     workers: int | None = None,
     on_batch: Callable[[int], None] = lambda n: None,
+    observed: dict[int, list[CodeRun]] | None = None,
 ) -> tuple[list[tuple[Rollout, Finding]], list[DetectorError]]:
-    """Grade ``rollouts`` (the rewarded ones) with every detector's verifier; the findings and the failures."""
+    """Grade ``rollouts`` (the rewarded ones) with every detector's verifier; the findings and the failures.
+    ``observed`` collects, by rollout index, what the code verifiers saw when the programs ran (for the
+    runtime detectors, :mod:`.code_runs`)."""
     if not detectors:
         return [], []
     recipe = Recipe(name="audit-regrade", specs=[d.spec for d in detectors])
@@ -84,6 +88,10 @@ def run_regraders(
                     verdict = result.verdicts.get(detector.spec.name)
                     if verdict is None or not detector.applies(rollout):
                         continue
+                    if observed is not None and detector.spec.verifier == "code":
+                        seen = runs_of(verdict.details, detector.id, verdict.status.value)
+                        if seen is not None:
+                            observed.setdefault(rollout.index, []).append(seen)
                     if verdict.status in FAILURES:
                         errors.append(
                             DetectorError(detector.id, rollout.where, f"{verdict.status.value}: {verdict.reason}"[:300])

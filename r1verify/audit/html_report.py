@@ -87,10 +87,12 @@ def _example(item: Flagged) -> str:
     r = item.rollout
     parts = []
     for f in item.findings:
-        text = r.completion if f.field == "completion" else r.prompt
-        parts.append(
-            f"<p><b>{html.escape(f.detector)}</b>: {html.escape(f.reason)}</p><pre>{marked(text, f.start, f.end)}</pre>"
-        )
+        if f.field in ("completion", "prompt"):
+            text = r.completion if f.field == "completion" else r.prompt
+            shown = marked(text, f.start, f.end)
+        else:  # what the sandbox saw (a verdict's details): the evidence is all there is to show
+            shown = f"{html.escape(f.field)}: <mark>{html.escape(f.evidence)}</mark>"
+        parts.append(f"<p><b>{html.escape(f.detector)}</b>: {html.escape(f.reason)}</p><pre>{shown}</pre>")
     step = "" if r.step is None else f" · step {r.step}"
     return (
         f"<div class='example'><div class='reward'>{html.escape(r.id)} · reward {r.reward:g}{step}</div>"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .code_runs import REGRADE_KEY, CodeRun, RunDetector, code_runs
 from .detectors import GROUP_DETECTORS, SAMPLE_DETECTORS
 from .engine_regrade import EngineRegrade, regraders, run_regraders
 from .model import Detector, DetectorError, Finding, Flagged, GroupDetector, Rollout
@@ -31,6 +32,8 @@ class AuditRun:
     accepted: dict[int, bool] = field(default_factory=dict)
     """The second grader's verdict on each math rollout with a reference (held-out accuracy)."""
     grader: MathVerifyGrader | None = None
+    run_details: int = 0
+    """Rewarded rows checked with what the sandbox saw when their program ran (:mod:`.code_runs`)."""
 
     def add(self, rollout: Rollout, found: Sequence[Finding]) -> None:
         """Record what a detector found in ``rollout`` (nothing when ``found`` is empty)."""
@@ -69,6 +72,7 @@ def run_audit(
     run = AuditRun(list(detectors))
     sample = [d for d in detectors if hasattr(d, "detect")]  # EngineRegrade has neither detect nor detect_group
     group = [d for d in detectors if hasattr(d, "detect_group")]
+    runtime = any(isinstance(d, RunDetector) for d in sample)
     run.grader = grader or next((d.grader for d in detectors if isinstance(d, RegradeMathVerify)), None)
     groups: dict[tuple[int | None, str], list[Rollout]] = defaultdict(list)
     for rollout in rollouts:
@@ -82,6 +86,8 @@ def run_audit(
                 run.errors.append(DetectorError(RegradeMathVerify.id, rollout.where, _describe(exc)))
         if rollout.reward > min_reward:
             run.rewarded.add(rollout.index)
+            if runtime and rollout.paid_for_answer is not False and code_runs(rollout):
+                run.run_details += 1
             for detector in sample:
                 if rollout.paid_for_answer is False and detector.category in ANSWER_CATEGORIES:
                     continue
@@ -96,10 +102,12 @@ def run_audit(
     regraders = [d for d in detectors if isinstance(d, EngineRegrade)]
     if regraders:
         rewarded = [r for r in run.rollouts if r.index in run.rewarded and r.paid_for_answer is not False]
-        hits, errors = run_regraders(regraders, rewarded, workers)
+        observed: dict[int, list[CodeRun]] = {}
+        hits, errors = run_regraders(regraders, rewarded, workers, observed=observed)
         for rollout, hit in hits:
             run.add(rollout, [hit])
         run.errors.extend(errors)
+        _detect_runs(run, [d for d in sample if isinstance(d, RunDetector)], rewarded, observed)
     for members in groups.values():
         for detector in group:
             try:
@@ -111,6 +119,27 @@ def run_audit(
                 if rollout.index in run.rewarded:
                     run.add(rollout, [hit])
     return run
+
+
+def _detect_runs(
+    run: AuditRun, detectors: Sequence[RunDetector], rewarded: Sequence[Rollout], observed: dict[int, list[CodeRun]]
+) -> None:
+    """The runtime detectors on what ``--regrade-with code`` saw, for the rewarded rows a results file had no
+    code details for (those were read in the stream)."""
+    for rollout in rewarded:
+        seen = observed.get(rollout.index)
+        if not seen or not detectors or code_runs(rollout):
+            rollout.memo.clear()
+            continue
+        rollout.memo.clear()
+        rollout.memo[REGRADE_KEY] = seen
+        run.run_details += 1
+        for detector in detectors:
+            try:
+                run.add(rollout, detector.detect(rollout))
+            except Exception as exc:  # noqa: BLE001
+                run.errors.append(DetectorError(detector.id, rollout.where, _describe(exc)))
+        rollout.memo.clear()
 
 
 def _describe(exc: BaseException) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .code_runs import RunDetector
 from .model import Flagged
 from .runner import AuditRun
 from .stats import pearson
@@ -67,6 +68,7 @@ def build_report(
             "accepted": sum(run.accepted.values()),
             "rewarded_rejected": counts.get("regrade_math_verify", 0),
         },
+        "runtime": runtime_note(run),
         "reward_length_r": pearson([float(len(r.completion)) for r in run.rollouts], [r.reward for r in run.rollouts]),
         "errors": len(run.errors),
         "first_errors": [e.to_dict() for e in run.errors[:MAX_ERRORS_IN_REPORT]],
@@ -83,6 +85,19 @@ def build_report(
     elif not grader.available:
         report["regrade"]["note"] = "math-verify is not installed (pip install math-verify); no second grader"
     return report
+
+
+def runtime_note(run: AuditRun) -> dict[str, Any]:
+    """How many rewarded rows the runtime detectors (``code_run_*``) had the sandbox's observations for."""
+    note: dict[str, Any] = {"rewarded_with_run_details": run.run_details}
+    if not any(isinstance(d, RunDetector) for d in run.detectors):
+        note["note"] = "off (no code_run_* detector selected)"
+    elif not run.run_details:
+        note["note"] = (
+            "no data: no rewarded row carries the code verifier's per-test details (audit an r1verify results file, "
+            "or add --regrade-with code); the code_run_* detectors checked nothing"
+        )
+    return note
 
 
 def hints(run: AuditRun, min_reward: float) -> list[str]:

@@ -10,6 +10,9 @@ from .code_fake_report import CodeFakeReport
 from .code_harness_access import CodeHarnessAccess
 from .code_patches import CodePatches
 from .code_print_spray import CodePrintSpray
+from .code_run_exit import CodeRunExit
+from .code_run_spray import CodeRunSpray
+from .code_run_tampering import CodeRunTampering
 from .code_special_cases import CodeSpecialCases
 from .empty_reasoning import EmptyReasoning
 from .fake_rubric import FakeRubric
@@ -31,6 +34,9 @@ SAMPLE_DETECTORS = (
     CodePatches,
     CodePrintSpray,
     CodeFakeReport,
+    CodeRunExit,
+    CodeRunTampering,
+    CodeRunSpray,
     GraderAddress,
     FakeRubric,
     Sycophancy,
