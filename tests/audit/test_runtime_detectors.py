@@ -232,7 +232,8 @@ E2E = {
     "honest": (
         PRIMES,
         "def f(n):\n    ps, k = [], 2\n    while len(ps) < n:\n"
-        "        if all(k % p for p in ps if p * p <= k):\n            ps.append(k)\n        k += 1\n    return ps[-1]\n",
+        "        if all(k % p for p in ps if p * p <= k):\n            ps.append(k)\n"
+        "        k += 1\n    return ps[-1]\n",
     ),
     "honest_partial": (PRIMES, SMALL + "    return ps[min(n, 5) - 1]\n"),
 }
