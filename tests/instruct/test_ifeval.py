@@ -100,9 +100,25 @@ def test_rows_that_cannot_be_checked_are_errors_naming_the_problem(ids, kwargs, 
     assert needle in v.reason
 
 
-def test_missing_pos_tagger_is_an_error_not_wrong():
-    v = verdict("<think>x</think> Run home now.", ["words:start_verb"], [{}])
+def test_start_verb_is_graded_with_the_packaged_tagger():
+    assert verdict("<think>x</think> Write a poem about the sea.", ["words:start_verb"], [{}]).status is Status.CORRECT
+    assert verdict("<think>x</think> The sea is calm.", ["words:start_verb"], [{}]).status is Status.WRONG
+
+
+def test_missing_pos_tagger_is_an_error_not_wrong(monkeypatch):
+    from r1verify_instruct import checkers, nltk_data
+
+    def missing() -> None:
+        raise LookupError("the textblob-aptagger package is not installed")
+
+    monkeypatch.setattr(nltk_data, "configure_tagger", missing)
+    checkers._tagger.cache_clear()
+    try:
+        v = verdict("<think>x</think> Write a poem.", ["words:start_verb"], [{}])
+    finally:
+        checkers._tagger.cache_clear()
     assert v.status is Status.ERROR and "averaged_perceptron_tagger_eng" in v.reason
+    assert "textblob-aptagger package is not installed" in v.reason
 
 
 def test_none_kwargs_are_dropped_as_in_the_benchmark_files():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import pickle
 import subprocess
 import sys
 import textwrap
+
+import pytest
 
 from r1verify_instruct import nltk_data
 
@@ -31,7 +35,7 @@ PROBE = textwrap.dedent(
     checkers.registries()
     text = "Mr. Smith went to Washington. He saw the U.S. Capitol! Did he stay? Yes."
     out = {
-        "path": nltk.data.path,
+        "path": list(nltk.data.path),
         "sentences": nltk.sent_tokenize(text),
         "ifeval_sentences": [o.followed for o in checkers.check(text, ["length_constraints:number_sentences"],
                              [{"relation": "less than", "num_sentences": 5}])],
@@ -41,10 +45,11 @@ PROBE = textwrap.dedent(
                              [{"word": "Capitol", "N": 2}])],
         "downloads": len(calls),
     }
-    try:
-        checkers.check("Run home now.", ["words:start_verb"], [{}])
-    except checkers.InstructionError as exc:
-        out["tagger"] = str(exc)
+    out["start_verb"] = [o.followed for text in ("Write a poem about the sea.", "The sea is calm.")
+                         for o in checkers.check(text, ["words:start_verb"], [{}])]
+    out["tagged"] = nltk.pos_tag(nltk.word_tokenize("John's big idea isn't all that bad."))
+    out["path_after"] = nltk.data.path
+    out["downloads_after"] = len(calls)
     print(json.dumps(out))
     """
 )
@@ -62,7 +67,61 @@ def test_checkers_work_with_downloads_impossible(tmp_path):
     assert out["stopwords"] == [True, False]  # 5 of 9 words are stopwords (<= 60%), then 4 of 5
     assert out["keyword_sentence"] == [True]
     assert out["downloads"] == 0  # if_verifiable's import-time nltk.download never reached NLTK
-    assert "averaged_perceptron_tagger_eng" in out["tagger"]
+    assert out["start_verb"] == [True, False]
+    # NLTK's own doctest for pos_tag (nltk/tag/__init__.py), with the tagger built from textblob-aptagger
+    assert [tuple(t) for t in out["tagged"]] == [
+        ("John", "NNP"), ("'s", "POS"), ("big", "JJ"), ("idea", "NN"), ("is", "VBZ"),
+        ("n't", "RB"), ("all", "PDT"), ("that", "DT"), ("bad", "JJ"), (".", "."),
+    ]  # fmt: skip
+    assert out["path_after"][0] == path and out["path_after"][1].startswith(str(tmp_path / "data" / "tagger-"))
+    assert out["downloads_after"] == 0
+
+
+TAGGER_MISSING = textwrap.dedent(
+    """
+    import json
+    import nltk
+    from r1verify_instruct import checkers, nltk_data
+    nltk_data.configure()
+    nltk.data.path[:] = nltk.data.path[:1]
+    nltk_data.TAGGER_PICKLE = ("r1verify_no_such_package", "x.pickle")   # as if textblob-aptagger were missing
+    nltk_data.TAGGER_PACKAGE = "r1verify-no-such-package"
+    from r1verify import Sample
+    from r1verify_instruct import IFEval
+    verdict = IFEval(part="completion").verify(
+        Sample("Write it.", meta={"instruction_id_list": ["words:start_verb"], "kwargs": [{}]}))
+    print(json.dumps({"status": verdict.status.value, "reason": verdict.reason}))
+    """
+)
+
+
+def test_without_the_tagger_package_start_verb_is_an_error_naming_the_resource(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "R1VERIFY_NLTK_DATA": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-c", TAGGER_MISSING], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["status"] == "error"
+    assert "averaged_perceptron_tagger_eng" in out["reason"] and "textblob-aptagger" in out["reason"]
+
+
+def test_tagger_json_is_the_packaged_model(tmp_path):
+    """The three JSON files hold textblob-aptagger's model, and are written once per package version."""
+    first = nltk_data.ensure_tagger(tmp_path)
+    folder = first / "taggers/averaged_perceptron_tagger_eng"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(nltk_data.TAGGER_FILES)
+    weights, tagdict, classes = (json.loads((folder / name).read_text()) for name in nltk_data.TAGGER_FILES)
+    assert len(classes) == 45 and {"VB", "VBG", "NNP", "-LRB-"} <= set(classes)
+    assert len(weights) > 90_000 and tagdict["four"] == "CD"
+    stamp = (first / "STAMP").stat().st_mtime_ns
+    assert nltk_data.ensure_tagger(tmp_path) == first and (first / "STAMP").stat().st_mtime_ns == stamp
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]
+
+
+def test_the_tagger_pickle_may_hold_only_plain_data(tmp_path):
+    """A pickle naming any other global (here os.system) is refused, not run."""
+    evil = pickle.dumps(({"f": {"NN": 1.0}}, {}, {"NN"}), protocol=2).replace(b"c__builtin__\nset", b"cos\nsystem")
+    with pytest.raises(pickle.UnpicklingError, match="os.system"):
+        nltk_data._PlainUnpickler(io.BytesIO(evil), encoding="latin1").load()
 
 
 def test_punkt_data_matches_the_packaged_tokenizer(tmp_path, monkeypatch):

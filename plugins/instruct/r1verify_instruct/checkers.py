@@ -59,12 +59,43 @@ def find_class(instruction_id: str) -> tuple[Benchmark, type]:
     raise InstructionError(f"unknown instruction id {instruction_id!r} (not an IFEval or IFBench instruction)")
 
 
+NEEDS_TAGGER = frozenset({"words:start_verb"})
+"""Instructions whose checker tags parts of speech (NLTK's ``averaged_perceptron_tagger_eng``)."""
+
+
+@functools.cache
+def _tagger() -> None:
+    """Make NLTK's POS tagger findable (built from ``textblob-aptagger`` at first use); a failure is not cached."""
+    from . import nltk_data
+
+    registries()  # the packaged data directory first on nltk.data.path
+    try:
+        nltk_data.configure_tagger()
+    except LookupError as exc:
+        raise InstructionError(
+            f"'words:start_verb' needs NLTK's POS tagger ({nltk_data.MISSING_TAGGER}), which is not installed and "
+            f"could not be built: {exc}; install the textblob-aptagger package (a dependency of r1verify-instruct) "
+            f"or put NLTK's copy under a directory named by NLTK_DATA"
+        ) from None
+
+
+def _missing_data_message(instruction_id: str, exc: LookupError) -> str:
+    found = re.search(r"Resource '?([\w/.-]+)'? not found", str(exc))
+    resource = found.group(1) if found else " ".join(str(exc).split())[:120]
+    return (
+        f"{instruction_id!r} needs NLTK data that is not installed ({resource}); install the textblob-aptagger "
+        f"package (a dependency of r1verify-instruct) or put NLTK's copy under a directory named by NLTK_DATA"
+    )
+
+
 def build(instruction_id: str, kwargs: Mapping[str, Any] | None, prompt: str) -> tuple[Any, str]:
     """A checker for one instruction with its kwargs, and its description; :class:`InstructionError` if the
     kwargs do not fit."""
     if not isinstance(instruction_id, str):
         raise InstructionError(f"instruction id {instruction_id!r} is not a string")
     _, cls = find_class(instruction_id)
+    if instruction_id in NEEDS_TAGGER:
+        _tagger()
     if kwargs is not None and not isinstance(kwargs, Mapping):
         raise InstructionError(f"kwargs of {instruction_id!r} must be an object, got {type(kwargs).__name__}")
     given = {k: v for k, v in (kwargs or {}).items() if v is not None}
@@ -126,12 +157,7 @@ def _follows(checker: Any, instruction_id: str, text: str) -> bool:
     try:
         return bool(text.strip() and checker.check_following(text))
     except LookupError as exc:  # NLTK data missing (words:start_verb needs the POS tagger)
-        found = re.search(r"Resource '?([\w/.-]+)'? not found", str(exc))
-        resource = found.group(1) if found else " ".join(str(exc).split())[:120]
-        raise InstructionError(
-            f"{instruction_id!r} needs NLTK data that no package provides and is not installed ({resource}); "
-            f"put it under a directory named by NLTK_DATA"
-        ) from None
+        raise InstructionError(_missing_data_message(instruction_id, exc)) from None
 
 
 def check(
