@@ -21,9 +21,10 @@ English stopwords (``corpora/stopwords/english``) and, for one IFBench instructi
 The directory is written once per package version under ``$R1VERIFY_NLTK_DATA`` (default
 ``$XDG_CACHE_HOME/r1verify/nltk_data``, else ``~/.cache/...``) by an atomic rename, so concurrent workers are safe;
 it is put first on ``nltk.data.path``. The tagger (7.6 MB of JSON, built in about a second) gets a directory of its own
-next to it, named after the ``textblob-aptagger`` version, written only when an instruction needs it. When that directory cannot be written, a per-user folder under the system's
-temporary directory is used instead. :func:`no_downloads` makes ``nltk.download`` refuse instead of reaching for
-the network while the checkers are imported.
+next to it, named after the ``textblob-aptagger`` version, written only when an instruction needs it. When that
+directory cannot be written, a per-user folder under the system's temporary directory is used instead.
+:func:`no_downloads` makes ``nltk.download`` refuse instead of reaching for the network while the checkers are
+imported.
 """
 
 from __future__ import annotations
