@@ -8,7 +8,9 @@ engine's de-duplication would otherwise do most of it), wrapped in ``<think>...<
 
 (a) serial: the official evaluation's loop (``evaluation_lib.test_instruction_following_strict`` /
     ``_loose``) over if-verifiable's checkers, one row after another in this process;
-(b) ``ifeval`` through the Engine (``--workers`` processes, cache off), after a warm-up batch.
+(b) ``ifeval`` through the Engine (``--workers`` processes, cache off), after a warm-up batch;
+(c) the ``ifeval`` verifier called serially in this process (the checkers with r1verify's per-row tokenisation
+    memo and, in loose mode, identical variants checked once: what each engine worker runs).
 Timings depend on the machine and on what else runs on it.
 """
 
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 from r1verify import Engine, Recipe, Sample
+from r1verify_instruct import IFEval
 from r1verify_instruct.checkers import find_class, loose_variants
 
 DATA = Path(__file__).parents[1] / "tests/data/instruct/ifeval_responses.jsonl"
@@ -52,13 +55,26 @@ def official_serial(data: list[dict], mode: str) -> float:
     return len(data) / (time.perf_counter() - started)
 
 
-def through_engine(data: list[dict], workers: int, mode: str) -> tuple[float, dict[str, int]]:
+def samples_of(data: list[dict]) -> list[Sample]:
     # meta as r1verify.io builds it from a row: the columns other than prompt and completion
-    samples = [
+    return [
         Sample(f"<think>Plan the answer.</think>{r['response']}", prompt=r["prompt"],
                meta={k: r[k] for k in ("key", "instruction_id_list", "kwargs")})
         for r in data
     ]
+
+
+def verifier_serial(data: list[dict], mode: str) -> float:
+    verifier = IFEval(mode=mode)
+    samples = samples_of(data)
+    started = time.perf_counter()
+    for sample in samples:
+        verifier.verify(sample)
+    return len(samples) / (time.perf_counter() - started)
+
+
+def through_engine(data: list[dict], workers: int, mode: str) -> tuple[float, dict[str, int]]:
+    samples = samples_of(data)
     recipe = Recipe.from_verifier_args([f"ifeval:mode={mode}"])
     with Engine(recipe, workers=workers, cache_size=0) as engine:
         engine.verify(samples[:200])  # start the workers
@@ -81,12 +97,14 @@ def main() -> None:
     data = rows(args.n)
     official_serial(data[:50], args.mode)  # imports and NLTK data
     serial = official_serial(data, args.mode)
+    ours = verifier_serial(data, args.mode)
     engine, statuses = through_engine(data, args.workers, args.mode)
     instructions = sum(len(r["instruction_id_list"]) for r in data)
     print(f"ifeval ({args.mode}) on {len(data)} IFEval rows ({instructions} instructions):")
     print(f"(a) official loop, serial, 1 process:   {serial:10.0f} rows/s")
     print(f"(b) ifeval through Engine ({args.workers} workers):  {engine:10.0f} rows/s")
-    print(f"ratio b/a: {engine / serial:.2f}x")
+    print(f"(c) ifeval verifier, serial, 1 process: {ours:10.0f} rows/s")
+    print(f"ratio b/a: {engine / serial:.2f}x   c/a: {ours / serial:.2f}x")
     print(f"verdicts: {statuses}")
     print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 

@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from . import memo
+
 Mode = Literal["strict", "loose"]
 Benchmark = Literal["ifeval", "ifbench"]
 
@@ -48,6 +50,7 @@ def registries() -> dict[Benchmark, Mapping[str, type]]:
         from if_verifiable.ifbench import instructions_registry as ifbench
         from if_verifiable.ifeval import instructions_registry as ifeval
     langdetect.DetectorFactory.seed = 0
+    memo.install()
     return {"ifeval": ifeval.INSTRUCTION_DICT, "ifbench": ifbench.INSTRUCTION_DICT}
 
 
@@ -174,9 +177,12 @@ def check(
             f"{len(instruction_ids)} instruction ids but {len(kwargs_list)} kwargs entries; they pair up by position"
         )
     built = [build(i, kw, prompt) for i, kw in zip(instruction_ids, kwargs_list)]
-    variants = [response] if mode == "strict" else loose_variants(response)
+    # loose: identical variants (no "*" in the response, a one-line response) are checked once; the checkers are
+    # deterministic, so "any variant passes" is unchanged
+    variants = [response] if mode == "strict" else list(dict.fromkeys(loose_variants(response)))
     outcomes = []
-    for instruction_id, (checker, description) in zip(instruction_ids, built):
-        followed = any(_follows(checker, instruction_id, v) for v in variants)
-        outcomes.append(Outcome(instruction_id, followed, description))
+    with memo.row_scope():  # tokenisation shared by this row's instructions and variants (memo.py)
+        for instruction_id, (checker, description) in zip(instruction_ids, built):
+            followed = any(_follows(checker, instruction_id, v) for v in variants)
+            outcomes.append(Outcome(instruction_id, followed, description))
     return outcomes
