@@ -73,7 +73,6 @@ class EngineClosed(RuntimeError):
     verdicts whose reason says the engine was closed."""
 
 
-
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 _finalizer_pid: int | None = None
 
