@@ -126,7 +126,8 @@ class ShardWriter:
 
     def write_shard(self, index: int, shard: Shard) -> ShardOutcome:
         outcome = ShardOutcome(index, node=_node_id())
-        parts = {key: PartWriter(self.fs, self.folder, name) for key, name in self.spec.files(index, self.buckets).items()}
+        files = self.spec.files(index, self.buckets)
+        parts = {key: PartWriter(self.fs, self.folder, name) for key, name in files.items()}
         summary = Summary()
         stream = VerifyStream(self.engine, self.columns, self.batch_size, self.skip_invalid)
         reasons: Counter[str] = Counter()

@@ -139,7 +139,8 @@ def reject_command(
 
 def _reject_sharded(out: str, spec: PartSpec, per_prompt: Path | None, generate: bool, options: dict[str, Any]) -> None:
     if per_prompt is not None:
-        fail("a sharded --out DIR/ holds the per-prompt lines too (part-NNNNN.per-prompt.jsonl); leave --per-prompt out")
+        fail("a sharded --out DIR/ holds the per-prompt lines too (part-NNNNN.per-prompt.jsonl); "
+             "leave --per-prompt out")
     if generate:
         fail("--generate does not go with a sharded --out DIR/: generate into a file first (r1verify generate), then "
              "reject it with --backend ray")
