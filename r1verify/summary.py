@@ -34,6 +34,8 @@ class Summary:
         self.reward_sum = 0.0
         self.skipped_rows = 0
         self.verifiers: dict[str, VerifierStats] = {}
+        self.rate_rows: int | None = None
+        """The rows ``rows_per_second`` counts when not all of them were verified now (a resumed job)."""
 
     def add(self, results: Iterable[Result]) -> None:
         for result in results:
@@ -80,13 +82,14 @@ class Summary:
 
     def to_dict(self) -> dict[str, Any]:
         wall = self.wall_seconds
+        rated = self.rows if self.rate_rows is None else self.rate_rows
         return {
             "rows": self.rows,
             "skipped_invalid_rows": self.skipped_rows,
             "passed": self.passed,
             "mean_reward": self.reward_sum / self.rows if self.rows else None,
             "wall_seconds": round(wall, 3),
-            "rows_per_second": round(self.rows / wall, 1) if wall > 0 else None,
+            "rows_per_second": round(rated / wall, 1) if wall > 0 else None,
             "verifiers": {
                 name: {
                     "statuses": dict(stats.statuses),

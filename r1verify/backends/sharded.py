@@ -197,6 +197,7 @@ class ShardedJob:
     """Shards of this run that stopped at a bad row or were stopped by the guard: verified again on a rerun."""
     shards: list[Shard] = field(default_factory=list)
     resumed: int = 0
+    resumed_shards: set[int] = field(default_factory=set)
     """Shards a previous run of this job had finished (kept, not verified again)."""
     buckets: int = 0
     """``reject`` only: how many buckets the rows are cut into by group key (fixed when the job is planned)."""
@@ -269,6 +270,7 @@ class ShardedJob:
         if len(self.done) < len(self.shards):
             self.grouped = {}  # a shard verified again rewrites its group files: every bucket is grouped again
         self.resumed = len(self.done)
+        self.resumed_shards = set(self.done)
 
     def resume(self) -> bool:
         """Read an earlier run's manifest, if there is one, without a cluster; True when that job is complete and
@@ -460,4 +462,6 @@ class ShardedJob:
         summary.started = self.started
         for outcome in self.outcomes():
             summary.merge(outcome.summary)
+        if self.resumed_shards:  # the rate counts the rows verified by this run only
+            summary.rate_rows = sum(o.summary["rows"] for o in self.outcomes() if o.index not in self.resumed_shards)
         return summary

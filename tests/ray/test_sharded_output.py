@@ -117,6 +117,7 @@ def test_a_finished_job_run_again_needs_no_cluster(tmp_path):
     assert again.returncode == 0, again.stderr[-2000:]
     summary = json.loads(again.stderr.strip().splitlines()[-1])["summary"]
     assert summary["resumed_shards"] == 8 and summary["rows"] == 96
+    assert summary["rows_per_second"] == 0  # nothing verified by this run (not 96 rows over its 0.001 s)
     (folder / "part-00001.jsonl").unlink()  # now there is work to do: the cluster is needed, and unreachable
     failed = subprocess.run(again.args, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2 and "cannot start or join the Ray cluster at '127.0.0.1:9'" in failed.stderr
