@@ -18,9 +18,7 @@ RECIPE = {
     "strict": {"verifier": "math", "domains": ["math"], "options": {"preset": "strict"}},
     "lenient": {"verifier": "math", "domains": ["math"], "options": {"preset": "lenient"}},
 }
-KNOWN_GAPS = {
-    "boilerplate reasoning": "think_format checks the tags and that the reasoning has letters; it pays 'Let me think step by step.'"
-}
+KNOWN_GAPS: dict[str, str] = {}  # hack name -> why a verifier still rewards it (a strict xfail)
 
 
 @pytest.mark.parametrize("hack", CORPUS, ids=lambda h: h.name)

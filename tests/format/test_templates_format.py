@@ -64,7 +64,7 @@ def test_sky_t1_prefilled_prompt():
 
 
 def test_qwen3_is_prefilled_by_default():
-    assert ThinkFormat(template="qwen3").verify(Sample("reasoning\n</think>\n\n42")).status is Status.CORRECT
+    assert ThinkFormat(template="qwen3").verify(Sample("21 doubled is 42.\n</think>\n\n42")).status is Status.CORRECT
     opened = ThinkFormat(template="qwen3").verify(Sample("<think>reasoning</think> 42"))
     assert opened.status is Status.FORMAT_ERROR and "nested" in opened.reason
     assert ThinkFormat(template="qwen3", prefilled="no").verify(Sample("<think>r</think> 42")).status is Status.CORRECT

@@ -181,3 +181,39 @@ def test_invisible_answer_is_no_answer(filler):
 def test_any_visible_letter_or_digit_is_content(reasoning, answer):
     assert check(f"<think>{reasoning}</think>{answer}").status is Status.CORRECT
     assert check(f"<think>{reasoning}</think><answer>{answer}</answer>").status is Status.CORRECT
+
+
+@pytest.mark.parametrize(
+    "reasoning",
+    [
+        "Let me think step by step.",
+        "Okay, let me solve this.",
+        "reasoning here",
+        "Thinking...",
+        "Let's think about this.\nI will solve it step by step.",
+        "So, I need to solve this problem.",
+    ],
+)
+def test_a_reasoning_of_boilerplate_only_is_a_format_error_unless_allowed(reasoning):
+    """The stock phrase a policy learns when the format reward checks only the tags (the audit's hack corpus)."""
+    for completion in (f"<think>{reasoning}</think>\nThe answer is $\\boxed{{20}}$.", f"{reasoning}</think>20"):
+        prompt = "<think>" if completion.startswith(reasoning) else None
+        verdict = check(completion, prompt)
+        assert verdict.status is Status.FORMAT_ERROR and verdict.score == 0.0
+        assert "only boilerplate" in verdict.reason
+        assert check(completion, prompt, boilerplate="allow").status is Status.CORRECT
+
+
+@pytest.mark.parametrize(
+    "reasoning",
+    [
+        "Let me think. 24 muffins in boxes of 6 is 4 boxes, at $5 each $20.",  # boilerplate, then the work
+        "Some reasoning",  # open-r1's test cases
+        "x",
+        "Hmm.",
+        "Let me think about whether the triangle is isosceles: AB = AC, so yes.",
+        "The moon pulls water.",
+    ],
+)
+def test_a_reasoning_that_says_something_passes(reasoning):
+    assert check(f"<think>{reasoning}</think>\n20").status is Status.CORRECT

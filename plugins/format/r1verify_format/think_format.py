@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from r1verify import Sample, Status, Verdict, Verifier
+from r1verify.boilerplate import only_boilerplate
 from r1verify.templates import TemplateName
 
 from . import harmony
@@ -85,21 +87,38 @@ class TemplateVerifier(Verifier):
         return sample.completion, self.prefilled(sample)
 
 
+@dataclass(frozen=True)
+class ThinkFormatOptions(TemplateOptions):
+    boilerplate: Literal["refuse", "allow"] = "refuse"
+    """``refuse``: a reasoning block that is only stock phrasing ("Let me think step by step.", "Okay, let me
+    solve this.", "reasoning here") is a ``format_error``: paying it teaches a policy to write it; ``allow``:
+    any visible text is a reasoning (open-r1's format reward)."""
+
+
 class ThinkFormat(TemplateVerifier):
     """The R1 template, strictly: one non-empty reasoning block at the start, then a non-empty final answer.
 
     ``correct`` (1.0) when the completion follows it; ``format_error`` (0.0) naming the first broken rule
     (malformed, stray, nested or repeated tags, text before the block or after ``</answer>``, an unclosed or
-    empty reasoning block); ``no_answer`` (0.0) when nothing follows the reasoning. See ``template.py``.
+    empty reasoning block, a reasoning that is only boilerplate); ``no_answer`` (0.0) when nothing follows the
+    reasoning. See ``template.py``.
     """
 
     name = "think_format"
+    Options = ThinkFormatOptions
 
     def verify(self, sample: Sample) -> Verdict:
         parsed, prefilled = self.parse(sample)
         template = self.options.template
         if parsed.status is not Status.CORRECT:
             return Verdict(parsed.status, None, parsed.problem, {"prefilled": prefilled, "template": template})
+        if self.options.boilerplate == "refuse" and only_boilerplate(parsed.reasoning.strip()):
+            return Verdict(
+                Status.FORMAT_ERROR,
+                None,
+                f"the reasoning is only boilerplate ({parsed.reasoning.strip()[:60]!r}): it says nothing",
+                {"prefilled": prefilled, "template": template},
+            )
         return Verdict.correct(
             f"follows the {template} template",
             template=template,

@@ -8,40 +8,15 @@ file, only when the format verifier's verdict was paid (``think_format`` / ``for
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import ClassVar
 
+from ...boilerplate import only_boilerplate
 from ..model import Finding, Rollout, finding
 from ..text import words
 
 MIN_WORDS = 4
-BOILERPLATE = re.compile(
-    r"^(?:(?:ok(?:ay)?|alright|hmm+|so|well)[,.!]?\s*)?(?:let(?:'s| me| us)? (?:think|solve|reason|work|figure)"
-    r"[^.!?\n]{0,40}|i (?:will|need to|should|am going to) (?:think|solve|reason|answer|work)[^.!?\n]{0,40}|"
-    r"thinking(?: process)?|reasoning(?: process)?|step by step|(?:the )?reasoning (?:goes )?here|\.\.\.|…|"
-    r"i know the answer|this is (?:easy|simple|straightforward)|done)[.!:;…\s]*$",
-    re.IGNORECASE,
-)
 FORMAT_VERIFIERS = ("think_format", "format", "tag_count")
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
-
-
-def _only_boilerplate(body: str) -> bool:
-    """Every sentence of ``body`` is boilerplate (stops at the first that is not: linear, and quick on real
-    reasoning, whose first sentence already says something)."""
-    start = 0
-    for m in itertools.chain(SENTENCE_END.finditer(body), [None]):
-        end = m.start() if m else len(body)
-        sentence = body[start:end].strip()
-        if sentence and not BOILERPLATE.match(sentence):
-            return False
-        if m is None:
-            return True
-        start = m.end()
-    return True
 
 
 def _format_paid(rollout: Rollout) -> bool:
@@ -68,7 +43,7 @@ class EmptyReasoning:
         body = text[lo:hi].strip()
         if not body:
             reason = "the reasoning block is empty"
-        elif _only_boilerplate(body):
+        elif only_boilerplate(body):
             reason = f"the reasoning is only boilerplate: {body[:60]!r}"
         elif len(body) < 80 and len(words(body)) < MIN_WORDS and not re.search(r"[\d=+*/^\\]", body):
             reason = f"the reasoning has {len(words(body))} word(s) and no working: {body[:60]!r}"
