@@ -77,14 +77,17 @@ def equivalent(pred: Answer, gold: Answer, rules: Rules = Rules()) -> tuple[bool
 
 
 _DECIMAL_COMMA = re.compile(r"(-?\d+),(\d+)")
+_PROSE_DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d*[1-9]\d*\s*")
+"""Prose digits with one comma touching both sides and a fractional part that is not all zeros (``1000,99``)."""
 
 
 def _decimal_comma(pred: Answer) -> Fraction | None:
-    """The value of ``pred`` read with a decimal comma, where that is the only reading that can equal a number:
-    ``1000,99`` or ``0,111`` in prose (math-verify's plain-text reading) or ``3{,}5`` (LaTeX's decimal comma),
-    one comma that cannot be a thousands separator (``32,348`` is 32348, see :mod:`.normalize`). A box
-    ``\\boxed{1,2}`` is the list 1, 2, and a bare reference ``1,22`` stays a list (it may name two values)."""
-    if pred.kind != "text" and "{,}" not in pred.raw:
+    """The value of ``pred`` read with a decimal comma, where that reading is the writer's: ``3{,}5`` (LaTeX's
+    decimal comma), or ``1000,99`` / ``0,111`` in prose (math-verify's plain-text reading) — digits touching one
+    comma that cannot be a thousands separator (``32,348`` is 32348, see :mod:`.normalize`), with a fractional
+    part that is not all zeros. Never a list: ``2, 3`` (a space), ``$2,3$`` (LaTeX writes a decimal comma
+    ``{,}``), ``1,0000``, a box ``\boxed{1,2}`` or a bare reference ``1,22`` stay lists."""
+    if "{,}" not in pred.raw and not (pred.kind == "text" and _PROSE_DECIMAL_COMMA.fullmatch(pred.raw)):
         return None
     m = _DECIMAL_COMMA.fullmatch(pred.norm)
     return Fraction(f"{m.group(1)}.{m.group(2)}") if m else None
@@ -171,7 +174,12 @@ def _tuple_of(pred: Answer, gold: Answer) -> bool:
 _LOST_NAME = re.compile(r"\((?P<args>[A-Za-z](?:,[A-Za-z])*)\)=(?P<value>[^=]+)")
 """A function definition whose name a dataset lost: ``(x)=x^2-2x+2`` for ``g(x)=x^2-2x+2``."""
 _FUNCTION = re.compile(r"[A-Za-z]\((?P<args>[A-Za-z](?:,[A-Za-z])*)\)=(?P<value>[^=]+)")
-_NAMED = re.compile(r"(?P<name>[^=]*[A-Za-z][^=]*)=(?P<value>[^=]+)")
+_NAMED = re.compile(
+    r"(?P<name>\\angle[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?|[A-Z]{1,3}(?:_\{?[A-Za-z0-9]+\}?)?'?"
+    r"|[a-z](?:_\{?[A-Za-z0-9]+\}?)?'?)=(?P<value>[^=]+)"
+)
+"""One named quantity and its value: an angle, a segment or point (``AB``), a variable (``x``, ``a_1``), never an
+expression (``a+b=5, a-b=5`` is a system of equations, not two quantities equal to 5)."""
 
 
 def _shared_value(gold: Answer) -> Answer | None:
