@@ -9,9 +9,14 @@ from __future__ import annotations
 import itertools
 import re
 
+_TAIL = r"[^.!?\n\d=+*/^\\<>]{0,40}"
+"""A few more words of the stock phrase ("... about this problem"): no digit, operator or formula, which is work."""
 BOILERPLATE = re.compile(
     r"^(?:(?:ok(?:ay)?|alright|hmm+|so|well)[,.!]?\s*)?(?:let(?:'s| me| us)? (?:think|solve|reason|work|figure)"
-    r"[^.!?\n]{0,40}|i (?:will|need to|should|am going to) (?:think|solve|reason|answer|work)[^.!?\n]{0,40}|"
+    + _TAIL
+    + r"|i (?:will|need to|should|am going to) (?:think|solve|reason|answer|work)"
+    + _TAIL
+    + r"|"
     r"thinking(?: process)?|reasoning(?: process)?|step by step|(?:the )?reasoning (?:goes )?here|\.\.\.|…|"
     r"i know the answer|this is (?:easy|simple|straightforward)|done)[.!:;…\s]*$",
     re.IGNORECASE,

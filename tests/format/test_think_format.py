@@ -213,6 +213,10 @@ def test_a_reasoning_of_boilerplate_only_is_a_format_error_unless_allowed(reason
         "Hmm.",
         "Let me think about whether the triangle is isosceles: AB = AC, so yes.",
         "The moon pulls water.",
+        "Let me think: 2+3=5, times 4 is 20.",  # the stock opening with the work in the same sentence
+        "Let me solve for x: x = 12/4 = 3.",
+        "I need to solve 3x+1=10 so x=3.",
+        "So let me figure out 6*7 = 42.",
     ],
 )
 def test_a_reasoning_that_says_something_passes(reasoning):
