@@ -30,8 +30,9 @@ from . import BackendError, require_ray
 from .shards import Shard, count_newlines, plan_shards, read_rows, with_line_offsets
 
 SHARDS_PER_ACTOR = 4
-RAY_DATA_READER = "iter_threaded"  # the name Ray Data gives the thread that pulls an execution's blocks
 """Shards planned per actor, so a slow shard does not leave the other actors idle at the end."""
+RAY_DATA_READER = "iter_threaded"
+"""The name Ray Data gives the thread that pulls an execution's blocks."""
 
 
 @dataclass(frozen=True)

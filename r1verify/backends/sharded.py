@@ -253,12 +253,14 @@ class ShardedJob:
         self.shards = [Shard(**s) for s in data["shards"]]
         self.buckets = data.get("buckets", 0)
         shards: list[ShardOutcome] = []
+        group_records: list[str] = []
         for info in self.fs.get_file_info(pafs.FileSelector(f"{self.folder}/{DONE_DIR}")):
             if not info.base_name.endswith(".json"):
                 continue
             with self.fs.open_input_stream(info.path) as fh:
                 record = json.loads(fh.read())
             if info.base_name.startswith("groups-"):
+                group_records.append(info.path)
                 group = GroupOutcome(**record)
                 if self._intact(group.files):
                     self.grouped[group.index] = group
@@ -268,7 +270,14 @@ class ShardedJob:
         all_grouped = self.buckets > 0 and len(self.grouped) == self.buckets
         self.done = {o.index: o for o in shards if all_grouped or self._intact(o.files)}
         if len(self.done) < len(self.shards):
-            self.grouped = {}  # a shard verified again rewrites its group files: every bucket is grouped again
+            # a shard verified again rewrites its group files, so every bucket is grouped again: forget the old
+            # bucket records (a later resume must not mix them with the new ones), and trust a shard only if its
+            # group files are still there
+            self.grouped = {}
+            for path in group_records:
+                self.fs.delete_file(path)
+            if all_grouped:
+                self.done = {o.index: o for o in shards if self._intact(o.files)}
         self.resumed = len(self.done)
         self.resumed_shards = set(self.done)
 
@@ -308,12 +317,15 @@ class ShardedJob:
         return len(self.done) == len(self.shards) and len(self.grouped) == self.buckets
 
     def finish(self) -> None:
-        """Mark the manifest complete when the job is; ``reject`` then deletes its group files."""
+        """Mark the manifest complete when the job is; ``reject`` then deletes its group files. Idempotent."""
+        from pyarrow import fs as pafs
+
         if not self.complete():
             return
         self._save_manifest(self.job_key())
-        if self.buckets:
-            self.fs.delete_dir(f"{self.folder}/{GROUPS_DIR}")
+        groups = f"{self.folder}/{GROUPS_DIR}"
+        if self.buckets and self.fs.get_file_info(groups).type != pafs.FileType.NotFound:
+            self.fs.delete_dir(groups)
 
     def _save_manifest(self, key: dict[str, Any]) -> None:
         data = {

@@ -92,7 +92,8 @@ def reject_command(
       r1verify reject samples.jsonl --backend ray --address auto --out kept/   # grouped in the cluster, any order
     """
     if is_sharded_target(out_path):
-        _reject_sharded(out_path, PartSpec("reject", fmt, keep, k, group_by), per_prompt, generate, options)
+        _reject_sharded(out_path, PartSpec("reject", fmt, keep, k, group_by), per_prompt, generate, generations,
+                        options)
         return
     target = Path(out_path)
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
@@ -137,7 +138,15 @@ def reject_command(
     run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {target})")
 
 
-def _reject_sharded(out: str, spec: PartSpec, per_prompt: Path | None, generate: bool, options: dict[str, Any]) -> None:
+def _reject_sharded(
+    out: str,
+    spec: PartSpec,
+    per_prompt: Path | None,
+    generate: bool,
+    generations: Path | None,
+    options: dict[str, Any],
+) -> None:
+    """``reject --backend ray --out DIR/``: grouped by prompt in the cluster, so ``--unsorted`` is implied."""
     if per_prompt is not None:
         fail("a sharded --out DIR/ holds the per-prompt lines too (part-NNNNN.per-prompt.jsonl); "
              "leave --per-prompt out")
@@ -145,9 +154,8 @@ def _reject_sharded(out: str, spec: PartSpec, per_prompt: Path | None, generate:
         fail("--generate does not go with a sharded --out DIR/: generate into a file first (r1verify generate), then "
              "reject it with --backend ray")
     sampling = {key: options.pop(key) for key in list(options) if key in _SAMPLING_KEYS}
-    if sampling["endpoint"] or sampling["model"]:
-        fail("--endpoint and --model go with --generate (INPUT then holds prompts)")
-    options.pop("generations", None)
+    if sampling["endpoint"] or sampling["model"] or generations:
+        fail("--endpoint, --model and --generations go with --generate, which a sharded --out DIR/ does not take")
     run_sharded(out, spec, options)
 
 

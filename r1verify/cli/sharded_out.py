@@ -58,7 +58,9 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     started = False
     show = sys.stderr.isatty() and options["summary_format"] != "none"
     try:
-        if not job.resume():  # a finished job run again needs no cluster
+        if job.resume():  # a finished job run again needs no cluster (finish it, if it stopped just before)
+            job.finish()
+        else:
             started = connect(ray, options["address"])
             _run_on_cluster(job, ray, show)
     except BackendError as exc:

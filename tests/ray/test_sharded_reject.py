@@ -86,9 +86,13 @@ def test_a_rerun_of_a_finished_job_keeps_it_and_a_lost_part_is_grouped_again(tmp
     folder = tmp_path / "parts"
     assert sharded(tmp_path, "reject", src, folder, *ARGS)[0].exit_code == 0
     whole = kept_and_rates(folder)
+    manifest = folder / "_r1verify_manifest.json"  # as if the job stopped after its last part, before finishing
+    manifest.write_text(manifest.read_text().replace('"complete": true', '"complete": false'))
+    (folder / "_r1verify_groups").mkdir()
     again, summary = sharded(tmp_path, "reject", src, folder, *ARGS)
     assert again.exit_code == 0 and json.loads(summary.read_text())["resumed_shards"] == 8
     assert kept_and_rates(folder) == whole
+    assert json.loads(manifest.read_text())["complete"] and not (folder / "_r1verify_groups").exists()
     (folder / "part-00002.jsonl").unlink()  # a lost part: its rows' group files are gone, so every shard is redone
     third, summary = sharded(tmp_path, "reject", src, folder, *ARGS)
     assert third.exit_code == 0, third.output
@@ -146,3 +150,18 @@ def test_a_job_interrupted_in_the_group_step_resumes_with_the_buckets_written(tm
     assert record.stat().st_mtime_ns == written  # that bucket was kept, the others grouped now
     assert len(list((folder / "_r1verify_done").glob("groups-*.json"))) == 4
     assert [by_json(x) for x in kept_and_rates(folder)] == [by_json(x) for x in kept_and_rates(reference)]
+
+
+def test_a_lost_shard_record_after_the_groups_were_written_redoes_the_job(tmp_path):
+    """The group files are deleted once every part is written: a shard to verify again means every shard (and
+    every bucket, forgetting the old bucket records) is done again, not a group step over missing files."""
+    src = shuffled(tmp_path)
+    folder = tmp_path / "parts"
+    assert sharded(tmp_path, "reject", src, folder, *ARGS)[0].exit_code == 0
+    whole = [by_json(x) for x in kept_and_rates(folder)]
+    (folder / "_r1verify_done" / "00003.json").unlink()
+    again, summary = sharded(tmp_path, "reject", src, folder, *ARGS)
+    assert again.exit_code == 0, again.output
+    assert json.loads(summary.read_text())["resumed_shards"] == 0
+    assert [by_json(x) for x in kept_and_rates(folder)] == whole
+    assert len(list((folder / "_r1verify_done").glob("groups-*.json"))) == 4
