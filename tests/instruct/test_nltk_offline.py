@@ -162,3 +162,18 @@ def test_an_unwritable_data_directory_falls_back_to_a_temporary_one(tmp_path, mo
     path = nltk_data.configure()
     assert path.parent == tmp_path / "fallback" and nltk.data.path == [str(path)]
     assert (path / "tokenizers/punkt_tab/english/ortho_context.tab").stat().st_size > 100_000
+
+
+def test_a_fallback_folder_others_can_write_is_not_trusted(tmp_path, monkeypatch):
+    """The fallback lives in the shared temporary folder: one planted there (writable by others) is not used."""
+    import os
+    import tempfile
+
+    from r1verify_instruct.nltk_data import fallback_root
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    mine = fallback_root()
+    assert mine == tmp_path / f"r1verify-nltk-{os.getuid()}" and (mine.stat().st_mode & 0o777) == 0o700
+    mine.chmod(0o777)  # as if another user had made it first
+    other = fallback_root()
+    assert other != mine and other.is_dir() and (other.stat().st_mode & 0o077) == 0

@@ -36,6 +36,7 @@ import json
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from importlib import metadata, resources
@@ -184,9 +185,21 @@ def ensure_data(root: Path | None = None) -> Path:
 
 
 def fallback_root() -> Path:
-    """A per-user directory under the system's temporary folder, for when :func:`data_root` cannot be written."""
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"r1verify-nltk-{uid}"
+    """A per-user directory under the system's temporary folder, for when :func:`data_root` cannot be written.
+
+    The folder is shared by every user: a directory of that name that is a link, belongs to another user or that
+    others can write is not trusted (its data would decide verdicts); a fresh private one is made instead."""
+    if not hasattr(os, "getuid"):
+        return Path(tempfile.mkdtemp(prefix="r1verify-nltk-"))
+    root = Path(tempfile.gettempdir()) / f"r1verify-nltk-{os.getuid()}"
+    try:
+        root.mkdir(mode=0o700, exist_ok=True)
+        info = root.lstat()
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="r1verify-nltk-"))
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return Path(tempfile.mkdtemp(prefix="r1verify-nltk-"))
+    return root
 
 
 def configure() -> Path:
