@@ -159,8 +159,16 @@ class WorkerPool:
         queue: deque[list[WorkItem]] = deque(list(items[i : i + size]) for i in range(0, len(items), size))
         running: dict[Future, _Running] = {}
         deaths: dict[int, int] = {}
+        delivered: set[int] = set()
+        deliver_to = deliver
+
+        def deliver(key: int, verdict: Verdict) -> None:  # once per item, whichever path answers for it first
+            if key not in delivered:
+                delivered.add(key)
+                deliver_to(key, verdict)
 
         def requeue(chunk: list[WorkItem]) -> None:
+            chunk = [item for item in chunk if item.key not in delivered]
             if chunk:
                 queue.appendleft(chunk)
 

@@ -170,3 +170,35 @@ def test_an_engine_in_a_daemonic_child_starts_its_workers_and_lets_the_child_exi
     finally:
         if child.is_alive():
             child.kill()
+
+
+def test_an_item_delivered_before_the_pool_closed_is_not_delivered_again(engine_for, monkeypatch):
+    """A chunk whose handling fails after it delivered part of it (the pool closed meanwhile): the close handler
+    answers for the rest only, so no sample gets two verdicts (its count of missing verdicts would go wrong)."""
+    from collections import Counter
+
+    from r1verify import Verdict
+
+    engine = engine_for("behave:timeout=30", workers=1, cache_size=0)
+    engine.verify([Sample("ok", reference="ok")])
+    pool = engine._pool
+    counts: Counter[int] = Counter()
+    original_run = pool.run
+
+    def run(items, payloads, timeouts, deliver):
+        def counting(key, verdict):
+            counts[key] += 1
+            deliver(key, verdict)
+
+        return original_run(items, payloads, timeouts, counting)
+
+    def finish(future, state, deliver, requeue, deaths):
+        deliver(state.chunk[0].key, Verdict.error("delivered, then the pool closed"))
+        pool._closed = True
+        raise OSError("handle is closed")
+
+    monkeypatch.setattr(pool, "run", run)
+    monkeypatch.setattr(pool, "_finish", finish)
+    results = engine.verify([Sample(f"x{i}", reference="ok") for i in range(4)])
+    assert all(r is not None for r in results)
+    assert counts and set(counts.values()) == {1}, counts
