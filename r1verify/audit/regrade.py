@@ -10,12 +10,11 @@ own deadlines use ``signal.alarm``, which works only in the main thread; elsewhe
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from ..quietlog import quiet_logger
 from .model import Finding, Rollout, finding
 from .text import boxed
 
@@ -67,23 +66,11 @@ class MathVerifyGrader:
         mv = self._mv
         reference = reference.rpartition("####")[2].strip() if "####" in reference else reference
         boxed_first = "\\boxed" not in reference and "$" not in reference
-        with _quiet("math_verify"):
+        with quiet_logger("math_verify"):  # math-verify logs every timed-out completion whole
             gold = (boxed_first and mv.parse("\\boxed{" + reference + "}", parsing_timeout=timeout)) or mv.parse(
                 reference, parsing_timeout=timeout
             )
             return bool(mv.verify(gold, mv.parse(answer, parsing_timeout=timeout), timeout_seconds=timeout))
-
-
-@contextlib.contextmanager
-def _quiet(name: str) -> Iterator[None]:
-    """Silence a library's warnings (math-verify logs every timed-out completion whole) for one call."""
-    log = logging.getLogger(name)
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
 
 
 class RegradeMathVerify:

@@ -12,7 +12,6 @@ counted with ``skip_invalid``, as locally.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import pickle
 import socket
@@ -26,6 +25,7 @@ from ..engine import Engine
 from ..io import ColumnMap, InputError, InvalidRow, Row
 from ..pipeline import Verified, VerifyStream
 from ..recipe import Recipe
+from ..quietlog import quiet_logger
 from . import BackendError, require_ray
 from .shards import Shard, count_newlines, plan_shards, read_rows, with_line_offsets
 
@@ -212,16 +212,9 @@ def cluster_shards(ray: Any, path: str, shard_bytes: int, actors: int) -> list[S
     return shards
 
 
-@contextlib.contextmanager
-def quiet_ray_data() -> Iterator[None]:
+def quiet_ray_data() -> contextlib.AbstractContextManager[None]:
     """Ray Data logs every execution at INFO; the commands' summary says what matters."""
-    data_log = logging.getLogger("ray.data")
-    level = data_log.level
-    data_log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        data_log.setLevel(level)
+    return quiet_logger("ray.data")
 
 
 def read_batches(dataset: Any) -> Iterator[Any]:
