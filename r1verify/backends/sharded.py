@@ -196,7 +196,6 @@ class ShardedJob:
     failed: dict[int, ShardOutcome] = field(default_factory=dict)
     """Shards of this run that stopped at a bad row or were stopped by the guard: verified again on a rerun."""
     shards: list[Shard] = field(default_factory=list)
-    resumed: int = 0
     resumed_shards: set[int] = field(default_factory=set)
     """Shards a previous run of this job had finished (kept, not verified again)."""
     buckets: int = 0
@@ -278,7 +277,6 @@ class ShardedJob:
                 self.fs.delete_file(path)
             if all_grouped:
                 self.done = {o.index: o for o in shards if self._intact(o.files)}
-        self.resumed = len(self.done)
         self.resumed_shards = set(self.done)
 
     def resume(self) -> bool:
@@ -472,8 +470,11 @@ class ShardedJob:
         """The merged summary of every shard written (the row counts of the whole output)."""
         summary = Summary()
         summary.started = self.started
+        verified_now = 0
         for outcome in self.outcomes():
             summary.merge(outcome.summary)
+            if outcome.index not in self.resumed_shards:
+                verified_now += outcome.summary["rows"]
         if self.resumed_shards:  # the rate counts the rows verified by this run only
-            summary.rate_rows = sum(o.summary["rows"] for o in self.outcomes() if o.index not in self.resumed_shards)
+            summary.rate_rows = verified_now
         return summary

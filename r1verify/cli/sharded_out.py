@@ -90,7 +90,7 @@ def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) 
     outcomes = job.outcomes()
     summary = job.summary()
     skipped = [line for o in outcomes for line in o.skipped][:5]
-    extra: dict[str, Any] = {"shards": len(job.shards), "resumed_shards": job.resumed, "out": out}
+    extra: dict[str, Any] = {"shards": len(job.shards), "resumed_shards": len(job.resumed_shards), "out": out}
     if spec.command == "filter":
         reasons: Counter[str] = Counter()
         for o in outcomes:

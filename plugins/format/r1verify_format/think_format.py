@@ -112,11 +112,12 @@ class ThinkFormat(TemplateVerifier):
         template = self.options.template
         if parsed.status is not Status.CORRECT:
             return Verdict(parsed.status, None, parsed.problem, {"prefilled": prefilled, "template": template})
-        if self.options.boilerplate == "refuse" and only_boilerplate(parsed.reasoning.strip()):
+        reasoning = parsed.reasoning.strip()
+        if self.options.boilerplate == "refuse" and only_boilerplate(reasoning):
             return Verdict(
                 Status.FORMAT_ERROR,
                 None,
-                f"the reasoning is only boilerplate ({parsed.reasoning.strip()[:60]!r}): it says nothing",
+                f"the reasoning is only boilerplate ({reasoning[:60]!r}): it says nothing",
                 {"prefilled": prefilled, "template": template},
             )
         return Verdict.correct(
