@@ -178,7 +178,8 @@ def _node_id() -> str:
 
 @dataclass
 class ShardedJob:
-    """One sharded run: the plan, the manifest, what is done. :meth:`run` verifies the shards still to do."""
+    """One sharded run: the plan, the manifest, what is done. :meth:`verify_shards` verifies the shards still to
+    do, :meth:`group_buckets` groups ``reject``'s rows by prompt, :meth:`finish` marks the job complete."""
 
     recipe: Recipe
     input: str
@@ -357,17 +358,6 @@ class ShardedJob:
         return len(stray)
 
     # ------------------------------------------------------------------ running
-    def run(
-        self,
-        ray: Any,
-        on_shard: Callable[[ShardOutcome], None],
-        on_group: Callable[[GroupOutcome], None] | None = None,
-    ) -> None:
-        """The whole job: :meth:`verify_shards`, :meth:`group_buckets` (``reject``), :meth:`finish`."""
-        self.verify_shards(ray, on_shard)
-        self.group_buckets(ray, on_group or (lambda outcome: None))
-        self.finish()
-
     def verify_shards(self, ray: Any, on_shard: Callable[[ShardOutcome], None]) -> None:
         """Plan or resume the job, then verify every shard not done yet on the cluster; ``on_shard`` sees each
         outcome as it is recorded."""

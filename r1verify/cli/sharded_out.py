@@ -58,11 +58,10 @@ def run_sharded(out: str, spec: PartSpec, options: dict[str, Any]) -> None:
     started = False
     show = sys.stderr.isatty() and options["summary_format"] != "none"
     try:
-        if job.resume():  # a finished job run again needs no cluster (finish it, if it stopped just before)
-            job.finish()
-        else:
+        if not job.resume():  # a finished job run again needs no cluster
             started = connect(ray, options["address"])
             _run_on_cluster(job, ray, show)
+        job.finish()  # also finishes a job that stopped between its last part and its manifest
     except BackendError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - Ray wraps a task's failure in several exception types
@@ -83,7 +82,6 @@ def _run_on_cluster(job: ShardedJob, ray: Any, show: bool) -> None:
         job.verify_shards(ray, on_shard)
     with progress_bar(show and job.buckets > 0, job.buckets - len(job.grouped), "grouping prompts") as advance:
         job.group_buckets(ray, lambda outcome: advance(1))
-    job.finish()
 
 
 def _finish(job: ShardedJob, out: str, spec: PartSpec, options: dict[str, Any]) -> None:
