@@ -75,6 +75,7 @@ def _bucket_rows(fs: Any, folder: str, bucket: int, shards: int) -> Iterator[tup
     """``(group key, verified row)`` of one bucket, shard after shard: in input order."""
     for shard in range(shards):
         with fs.open_input_stream(f"{folder}/{group_file(shard, bucket)}") as fh:
-            data = io.BytesIO(fh.read())
-        while data.tell() < len(data.getbuffer()):
+            raw = fh.read()
+        data = io.BytesIO(raw)
+        while data.tell() < len(raw):
             yield pickle.load(data)
