@@ -523,3 +523,51 @@ def test_a_named_function_answers_a_reference_that_lost_its_name():
 def test_a_named_function_must_still_be_the_lost_names_function(answer):
     verdict = plain(f"Therefore, \\boxed{{{answer}}}.", "(x)=x^2-2x+2")
     assert verdict.status is not Status.CORRECT, verdict.reason
+
+
+# --------------------------------------------------------------------------- Minerva ending after boxed steps
+MINERVA_STEPS = (
+    "First, the interest on the first CD after six months is 4% of $10,000 divided by 2: "
+    "$0.04 \\cdot 10,000 \\cdot \\frac{1}{2} = \\boxed{200}$ So, after six months, Dr. Zaius has $10,200. "
+    "The interest on the second CD is 5% of $10,200 divided by 2: $0.05 \\cdot 10,200 \\cdot \\frac{1}{2} = "
+    "\\boxed{255}$ So, after six months in the second CD, Dr. Zaius has $10,455. "
+)
+
+
+@pytest.mark.parametrize("preset", ["strict", "lenient"])
+def test_a_minerva_ending_wins_over_boxed_intermediate_results(preset):
+    """A base model prompted in the Minerva format boxes the results of its steps (``= \\boxed{200}``) and then
+    ends "Final Answer: The final answer is X. I hope it is correct.": X is the answer, the boxes are steps."""
+    completion = MINERVA_STEPS + "Final Answer: The final answer is $10,455$. I hope it is correct."
+    assert plain(completion, "10455", preset=preset).status is Status.CORRECT
+    assert plain(completion, "255", preset=preset).status is Status.WRONG  # a step is not the answer
+    on_its_line = MINERVA_STEPS + "\n\nFinal Answer: The final answer is 10455. I hope it is correct.\n"
+    assert plain(on_its_line, "10455", preset=preset).status is Status.CORRECT
+    assert grade(f"<think>ok</think>{completion}", "10455", preset=preset).status is Status.CORRECT
+
+
+@pytest.mark.parametrize("preset", ["strict", "lenient"])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # a box that stands as an answer, not as the result of a computation: two answers
+        "So the total is \\boxed{255}.\n\nFinal Answer: The final answer is $10,455$. I hope it is correct.",
+        "\\boxed{255}\n\nFinal Answer: The final answer is $10,455$. I hope it is correct.",
+        # no Minerva ending: an answer phrase after boxed steps is still a second statement
+        "So $x = \\boxed{255}$.\n\nThe final answer is $10,455$.",
+        "So $x = \\boxed{255}$. Final Answer: The final answer is $10,455$.",
+        # the ending hedges, or goes on after "I hope it is correct"
+        "So $x = \\boxed{255}$. Final Answer: The final answer is $10,455$ or $10,200$. I hope it is correct.",
+        "So $x = \\boxed{255}$. Final Answer: The final answer is $10,455$. I hope it is correct. Or maybe 255.",
+        # a box inside the ending besides a boxed step: two boxes
+        "So $x = \\boxed{255}$. Final Answer: The final answer is $\\boxed{10,455}$. I hope it is correct.",
+    ],
+)
+def test_a_minerva_ending_does_not_hide_a_boxed_answer_or_a_hedge(ending, preset):
+    for reference in ("10455", "255"):
+        assert plain(ending, reference, preset=preset).status is not Status.CORRECT, (ending, reference)
+
+
+def test_the_minerva_ending_needs_the_answer_is_fallback():
+    completion = MINERVA_STEPS + "Final Answer: The final answer is $10,455$. I hope it is correct."
+    assert plain(completion, "10455", fallbacks=[]).status is not Status.CORRECT  # boxes only: two of them
