@@ -571,3 +571,81 @@ def test_a_minerva_ending_does_not_hide_a_boxed_answer_or_a_hedge(ending, preset
 def test_the_minerva_ending_needs_the_answer_is_fallback():
     completion = MINERVA_STEPS + "Final Answer: The final answer is $10,455$. I hope it is correct."
     assert plain(completion, "10455", fallbacks=[]).status is not Status.CORRECT  # boxes only: two of them
+
+
+# --------------------------------------------------------------------------- answer phrases in other languages
+FOREIGN_SOLUTION = (
+    "首先，把 \\(\\frac{6}{5}\\) 吨平均分成 3 份：\n\\[ \\frac{6}{5} \\times \\frac{1}{3} = \\frac{6}{15} = \\frac{2}{5} \\]\n"
+    "所以，每份应该是 \\(\\frac{2}{5}\\) 吨。\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "ending, reference",
+    [
+        (FOREIGN_SOLUTION + "答案：每份应该是 (\\frac{2}{5}) 吨。", "2/5"),
+        (FOREIGN_SOLUTION + "最终答案：\\(\\frac{2}{5}\\)", "\\frac{2}{5}"),
+        ("11个男孩，每人9颗弹珠：11 × 9 = 99。\n\n答案是 99。", "99"),
+        ("Cada niño recibe 9 canicas y hay 11 niños, así que 11 · 9 = 99.\n\nLa respuesta es 99.", "99"),
+        ("Il y a 3 résultats favorables sur 6.\n\n**Réponse finale : 1/2**", "\\frac{1}{2}"),
+        ("réponse est C non A", "C"),
+        ("Es gibt 11 Jungen mit je 9 Murmeln.\n\nDie Antwort ist 99.", "99"),
+        ("Всего 11 мальчиков по 9 шариков: 11 · 9 = 99.\n\nОтвет: 99.", "99"),
+        ("São 11 meninos com 9 bolinhas cada.\n\nA resposta é 99.", "99"),
+        ("Ci sono 11 ragazzi con 9 biglie ciascuno.\n\nLa risposta è 99.", "99"),
+        ("11 人に 9 個ずつ配るので 99 個。\n\n答えは 99 です。", "99"),
+        ("答案是 B。不是 A", "B"),
+        ("Elle a 35 billes et en gagne 70 : réponse est (35 + 70 = 105).", "105"),
+    ],
+)
+def test_a_closing_answer_phrase_in_another_language_is_read_by_lenient(ending, reference):
+    assert lenient(ending, reference).status is Status.CORRECT, ending
+    assert lenient(ending, "98").status is not Status.CORRECT  # a wrong reference stays wrong
+    assert plain(ending, reference).status is not Status.CORRECT or "\\boxed" in ending  # strict: English only
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # hedges in the language of the phrase
+        "La respuesta es probablemente 99.",
+        "La respuesta es 99 o 98.",
+        "La réponse est environ 99.",
+        "La réponse est 99, non 98.",
+        "Die Antwort ist vielleicht 99.",
+        "Die Antwort ist 99 oder 98.",
+        "Ответ: примерно 99.",
+        "Ответ: 99 или 98.",
+        "A resposta é talvez 99.",
+        "La risposta è forse 99.",
+        "答案可能是 99。",
+        "答案是大约 99。",
+        "答案是 99 或 98。",
+        "答案是 99 吧。",
+        "réponse est (35 + 63 = 99).",  # a false computation stays a false equation
+        "答案是 99？",
+        "答えはたぶん 99 です。",
+        # an English answer besides it that disagrees
+        "The answer is 100.\n\n答案是 99。",
+    ],
+)
+def test_a_foreign_answer_phrase_that_hedges_is_not_correct(ending):
+    for reference in ("99", "98", "100"):
+        verdict = lenient("11 个男孩，每人 9 颗弹珠。\n\n" + ending, reference)
+        assert verdict.status is not Status.CORRECT, (ending, reference, verdict.reason)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "答案是 99。但是我们再检查一下：11 × 9 = 99，再加上 Haley 自己的 1 颗，结果是 100。",
+        "La respuesta es 99. Pero espera, hay que sumar la canica de Haley: 100.",
+        "Ответ: 99. Проверим ещё раз: 11 · 9 + 1 = 100.",
+        "Die Antwort ist 99. Moment, Haley hat noch eine eigene Murmel.",
+    ],
+)
+def test_a_foreign_answer_phrase_inside_the_reasoning_is_not_the_final_answer(ending):
+    """Work goes on after the phrase: its value is not read as the answer (what the ending states last may be,
+    by the unboxed extractors)."""
+    verdict = lenient("11 个男孩，每人 9 颗弹珠。\n\n" + ending, "99")
+    assert verdict.status is not Status.CORRECT, (ending, verdict.reason)

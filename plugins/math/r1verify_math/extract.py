@@ -24,6 +24,7 @@ from typing import Literal
 
 from .answer import Answer, Kind
 from .folding import strip_format
+from .foreign import closing_answer
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from r1verify.templates import get_template
 
@@ -104,6 +105,11 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
             if name in UNBOXED:
                 continue
             found = [chosen_letter(a) for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
+            if name == "answer_is" and options.preset == "lenient" and (foreign := closing_answer(final)):
+                if foreign.hedge:  # "La respuesta es probablemente 5", "答案可能是 5"
+                    return Extraction((foreign.answer[: options.max_answer_chars + 1],), name, hedge=foreign.hedge)
+                if balanced(foreign.answer):
+                    found.append(foreign.answer)  # after the English phrases: it closes the final answer
             if found:
                 source = name
                 break
