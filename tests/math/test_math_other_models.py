@@ -649,3 +649,56 @@ def test_a_foreign_answer_phrase_inside_the_reasoning_is_not_the_final_answer(en
     by the unboxed extractors)."""
     verdict = lenient("11 个男孩，每人 9 颗弹珠。\n\n" + ending, "99")
     assert verdict.status is not Status.CORRECT, (ending, verdict.reason)
+
+
+# --------------------------------------------------------------------------- a last "line" that is a paragraph
+PARAGRAPH = (
+    "Il y a 6 résultats possibles lorsque Jerry lance un dé à six faces : 1, 2, 3, 4, 5, 6. Pour trouver la "
+    "probabilité d'obtenir un nombre supérieur à 3, nous comptons les résultats favorables : 4, 5, 6. " * 6
+    + "Il y a 1 chance sur 4 que Jerry n'obtienne pas un nombre pair deux fois de suite. En conclusion, la "
+    "probabilité cherchée est de "
+)
+EVERY_FALLBACK = {"fallbacks": ["answer_is", "gsm8k", "last_math", "last_line"]}
+
+
+def test_a_last_line_over_the_cap_is_read_by_the_unboxed_extractors_in_lenient():
+    """A model that writes its solution as one paragraph: ``last_line`` would give the whole paragraph (over
+    ``max_answer_chars``, never parsed); lenient reads its end instead, as it does without ``last_line``."""
+    completion = PARAGRAPH + "**25%**."
+    assert len(completion) > 1000
+    assert lenient(completion, "25\\%", **EVERY_FALLBACK).status is Status.CORRECT
+    assert lenient(completion, "50\\%", **EVERY_FALLBACK).status is Status.WRONG
+    assert plain(completion, "25\\%", **EVERY_FALLBACK).status is not Status.CORRECT  # strict: the paragraph
+    short = "La probabilité cherchée est de **25%**."  # a short last line is still the answer as a whole
+    assert lenient(short, "25\\%", **EVERY_FALLBACK).status is not Status.CORRECT
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["**25% ou 50%**.", "**25% or 50%**.", "peut-être **25%**.", "**25%**, maybe 50%.", "25, 50 ou 75.", "inconnue."],
+)
+def test_a_paragraph_whose_end_hedges_is_not_correct(ending):
+    for reference in ("25\\%", "50\\%"):
+        verdict = lenient(PARAGRAPH + ending, reference, **EVERY_FALLBACK)
+        assert verdict.status is not Status.CORRECT, (ending, reference, verdict.reason)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "La probabilité est peut-être **25%**.",
+        "La probabilité est environ de 25%.",
+        "La probabilité est de 25% ou 50%.",
+        "La probabilidad es aproximadamente 25%.",
+        "Die Wahrscheinlichkeit ist ungefähr 25%.",
+        "Die Wahrscheinlichkeit ist vielleicht **25%**.",
+        "Вероятность примерно 25%.",
+        "Вероятность равна 25% или 50%.",
+        "A probabilidade é talvez 25%.",
+        "La probabilità è forse 25%.",
+        "確率はたぶん 25% です。",
+    ],
+)
+def test_the_unboxed_extractors_read_hedges_in_other_languages(ending):
+    verdict = lenient("Il y a 3 résultats favorables sur 12.\n\n" + ending, "25\\%")
+    assert verdict.status is not Status.CORRECT, (ending, verdict.reason)

@@ -105,6 +105,9 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
             if name in UNBOXED:
                 continue
             found = [chosen_letter(a) for a in FALLBACKS[name](final) if a.strip() and balanced(a)]
+            if name == "last_line" and options.unboxed:
+                # a "line" over the cap is a paragraph, not an answer: the unboxed extractors read its end
+                found = [a for a in found if len(a.strip()) <= options.max_answer_chars]
             if name == "answer_is" and options.preset == "lenient" and (foreign := closing_answer(final)):
                 if foreign.hedge:  # "La respuesta es probablemente 5", "答案可能是 5"
                     return Extraction((foreign.answer[: options.max_answer_chars + 1],), name, hedge=foreign.hedge)

@@ -13,7 +13,8 @@ FALLBACKS = ("answer_is", "gsm8k", "last_math", "last_line")
 - ``answer_is``: "the (final) answer is X", "Answer: X", or a line starting with "A: X".
 - ``gsm8k``: a line ``#### X``.
 - ``last_math``: the last ``$...$``, ``$$...$$``, ``\\(...\\)`` or ``\\[...\\]``.
-- ``last_line``: the last non-empty line.
+- ``last_line``: the last non-empty line (with unboxed extractors on, not one over ``max_answer_chars``: they read
+  the end of such a paragraph instead).
 """
 UNBOXED = ("last_display", "assignment", "bold", "result_is", "last_number")
 """The unboxed answer extractors (:mod:`r1verify_math.unboxed`), in the order ``preset = "lenient"`` tries them

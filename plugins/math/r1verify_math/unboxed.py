@@ -16,7 +16,8 @@ that segment:
   counted noun after it kept for the grader to set aside, and "in total" / "altogether" dropped.
 
 Guards (each extractor, before anything is graded): a segment with a hedging, negating or approximating word
-(maybe, probably, or, not, approximately, ...) gives the text from that word on, which the grader's one-value
+(maybe, probably, or, not, approximately, ...; their Chinese counterparts; peut-être, oder, примерно,
+... in other languages) gives the text from that word on, which the grader's one-value
 rules grade ``wrong`` with a reason; two extractors that find different values in the last segment are a hedge
 (the others' values are statements of :mod:`r1verify_math.extract`); a completion cut off before its answer
 region ended (no reasoning delimiter, an unclosed solution block) is never read by these extractors.
@@ -51,6 +52,16 @@ _HEDGE = re.compile(
 )
 """Hedging, negating and approximating words and marks (and their Chinese counterparts): anywhere in the last
 segment they make it a hedge."""
+_FOREIGN_HEDGE = re.compile(
+    r"(?<![^\W\d_])(?:probablemente|posiblemente|quizás|quizá|tal\s+vez|aproximadamente|probablement|"
+    r"possiblement|peut[-\s]être|environ|à\s+peu\s+près|wahrscheinlich|vielleicht|vermutlich|möglicherweise|"
+    r"ungefähr|oder|nicht|вероятно|возможно|наверное|примерно|около|приблизительно|или|либо|не|provavelmente|"
+    r"talvez|não|probabilmente|forse|oppure|ou)(?![^\W\d_])|或许|似乎|好像|たぶん|多分|おそらく",
+    re.IGNORECASE,
+)
+"""Hedging, negating and approximating words of other languages (Spanish, French, German, Russian, Portuguese,
+Italian, Japanese) that no English word is spelled like (short ones such as "o", "u", "ne", "pas" are left out:
+they are letters or English words)."""
 _QUALIFIER = re.compile(
     r"(?<![\\A-Za-z])(?:could|might|may|instead|about|around)(?![A-Za-z])"
     r"|(?<![A-Za-z])(?:at\s+(?:least|most)|more|less|fewer|greater|smaller|over|under|exceeds?|above|below|"
@@ -203,7 +214,12 @@ def _prose(text: str) -> str:
 def _hedge(segment: _Segment) -> re.Match | None:
     """The first hedging word of the segment: :data:`_HEDGE` anywhere, :data:`_QUALIFIER` only in the value
     part of its last sentence (after the verb that states the value; the whole segment when none does)."""
-    return _HEDGE.search(_prose(segment.text)) or _QUALIFIER.search(_prose(segment.text[_value_part(segment) :]))
+    prose = _prose(segment.text)
+    return (
+        _HEDGE.search(prose)
+        or _FOREIGN_HEDGE.search(prose)
+        or _QUALIFIER.search(_prose(segment.text[_value_part(segment) :]))
+    )
 
 
 def _value_part(segment: _Segment) -> int:
