@@ -24,7 +24,7 @@ from typing import Any
 from ..pipeline import Verified
 from ..rejection import RejectionStats, group_label, select, sorted_by_group
 from ..sft import sft_record
-from .parts import PartWriter
+from .parts import PartWriter, node_id
 from .shards import open_filesystem
 
 GROUPS_DIR = "_r1verify_groups"
@@ -40,6 +40,8 @@ class GroupOutcome:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     """:meth:`RejectionStats.to_state` of the bucket's groups."""
+    node: str = ""
+    """The Ray node whose task wrote the bucket's parts."""
 
 
 def bucket_of(key: str, buckets: int) -> int:
@@ -68,7 +70,7 @@ def group_step(out_dir: str, bucket: int, shards: int, keep: str, k: int, fmt: s
             kept_part.write(sft_record(item.row, item.sample, fmt))  # type: ignore[arg-type]
         rates_part.write({"group": group_label(key)[:200], **stats.add(group, kept)})
     files = {part.name: part.finish() for part in (kept_part, rates_part)}
-    return GroupOutcome(bucket, files, stats.to_state())
+    return GroupOutcome(bucket, files, stats.to_state(), node_id())
 
 
 def _bucket_rows(fs: Any, folder: str, bucket: int, shards: int) -> Iterator[tuple[str, Verified]]:

@@ -12,6 +12,16 @@ import xxhash
 TMP_SUFFIX = ".r1verify-tmp"
 
 
+def node_id() -> str:
+    """The Ray node this process runs on (recorded with the parts it writes); empty outside Ray."""
+    try:
+        import ray
+
+        return str(ray.get_runtime_context().get_node_id())
+    except Exception:  # noqa: BLE001 - called outside Ray (tests of the writer alone)
+        return ""
+
+
 class PartWriter:
     """One output file of a shard, written to a temporary name and moved into place by :meth:`finish`."""
 

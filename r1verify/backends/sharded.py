@@ -45,7 +45,7 @@ from ..summary import Summary
 from . import BackendError
 from .ray_stream import actor_count, close_execution, cluster_shards, quiet_ray_data, read_batches
 from .grouped import GROUPS_DIR, GroupOutcome, bucket_of, group_file, group_step
-from .parts import TMP_SUFFIX, PartWriter
+from .parts import TMP_SUFFIX, PartWriter, node_id
 from .shards import Shard, open_filesystem, read_rows
 
 MANIFEST = "_r1verify_manifest.json"
@@ -125,7 +125,7 @@ class ShardWriter:
             yield pa.table({"outcome": [json.dumps(asdict(outcome))]})
 
     def write_shard(self, index: int, shard: Shard) -> ShardOutcome:
-        outcome = ShardOutcome(index, node=_node_id())
+        outcome = ShardOutcome(index, node=node_id())
         files = self.spec.files(index, self.buckets)
         parts = {key: PartWriter(self.fs, self.folder, name) for key, name in files.items()}
         summary = Summary()
@@ -165,15 +165,6 @@ FAULT_TOLERANT = {"max_restarts": -1, "max_task_retries": -1, "scheduling_strate
 """The actors' Ray options: an actor whose node died is recreated elsewhere and its shard verified again from the
 start (Ray Data's defaults too, stated here so they do not change under us); actors spread over the nodes, each
 using its own node's sandbox pool."""
-
-
-def _node_id() -> str:
-    try:
-        import ray
-
-        return str(ray.get_runtime_context().get_node_id())
-    except Exception:  # noqa: BLE001 - called outside Ray (tests of the writer alone)
-        return ""
 
 
 @dataclass
