@@ -288,8 +288,8 @@ def reward_func_command(recipe_ref: str | None, verifier_args: tuple[str, ...], 
 @click.option("--tools", is_flag=True, help="A tool agent: python calls run in a sandbox session (docs/tools.md).")
 @click.option("--call-format", type=click.Choice(["tool_call", "markdown", "both"]), default="tool_call",
               show_default=True, help="With --tools: <tool_call> JSON, fenced python blocks, or both.")
-@click.option("--failed-call-penalty", type=float, default=0.0, show_default=True,
-              help="With --tools: reward taken off per tool call that did not end ok.")
+@click.option("--failed-call-penalty", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="With --tools: reward taken off per tool call that did not end ok (>= 0).")
 @_reward_options
 def agent_command(
     recipe_ref: str | None, verifier_args: tuple[str, ...], out_path: Path, max_turns: int, feedback: str,
@@ -302,15 +302,31 @@ def agent_command(
     findings (failing test, error message) are sent back as a user turn. The episode's reward is the recipe's
     reward for the last answer.
 
+    With --tools the agent is a tool agent instead: the model's python calls (--call-format) run in a sandbox
+    session, and each call that fails costs --failed-call-penalty (docs/tools.md); without --tools those two
+    options do not apply.
+
     \b
     Examples:
       r1verify openrlhf agent --recipe examples/openrlhf/code_tests.toml -o agent_func.py --max-turns 3
       r1verify openrlhf agent -v code -o agent_func.py --feedback chatml
+      r1verify openrlhf agent --tools --recipe math_tir.toml -o agent_func.py --max-turns 6 \\
+          --call-format both --failed-call-penalty 0.1
     Then train with:
       python -m openrlhf.cli.train_ppo_ray ... --train.agent_func_path agent_func.py --data.label_key tests
     """
     from .agent import FEEDBACK_TEMPLATES
 
+    if not tools:
+        ctx = click.get_current_context()
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("call_format", "failed_call_penalty")
+            if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+        ]
+        if given:  # a plain agent would be written without tools, and nobody would notice
+            fail(f"--call-format/--failed-call-penalty only apply with --tools; add --tools "
+                 f"(given: {', '.join(given)})")
     if feedback != "auto" and feedback not in FEEDBACK_TEMPLATES and "{feedback}" not in feedback:
         fail(
             f"--feedback {feedback!r}: use auto, {', '.join(FEEDBACK_TEMPLATES)}, or a template containing {{feedback}}"

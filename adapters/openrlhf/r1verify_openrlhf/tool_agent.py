@@ -96,6 +96,9 @@ class ToolAgentSettings(AgentSettings):
             raise ValueError("call_format must be tool_call, markdown or both")
         if observation not in OBSERVATIONS and "{output}" not in observation:
             raise ValueError(f"observation must be {', '.join(OBSERVATIONS)} or a template containing {{output}}")
+        if not failed_call_penalty >= 0:  # a negative penalty pays the policy for every failing call
+            raise ValueError(f"failed_call_penalty must be >= 0 (it is subtracted per failed call), "
+                             f"got {failed_call_penalty!r}")
         super().__init__(recipe, max_turns=max_turns, **options)
         self.limits = limits or SessionLimits()
         self.sandbox = sandbox or SandboxConfig(backend=backend or "auto")  # type: ignore[arg-type]
@@ -227,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--failed-call-penalty", type=float, default=0.0)
     parser.add_argument("--backend", default="docker", choices=["docker", "local", "auto"])
     args = parser.parse_args(argv)
+    if not args.failed_call_penalty >= 0:
+        parser.error(f"--failed-call-penalty must be >= 0, got {args.failed_call_penalty}")
     if bool(args.recipe) == bool(args.verifier):
         parser.error("give either --recipe or --verifier")
     recipe = Recipe.load(args.recipe) if args.recipe else Recipe.from_verifier_args(args.verifier)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import numbers
 from typing import Any
 
 from r1verify_sandbox import CallStatus, SandboxConfig, SandboxError, Session, SessionLimits, shared_session_pool
@@ -51,6 +52,7 @@ class PythonToolEnv:
         max_sessions: int = 64,
         warm: int = 4,
     ) -> None:
+        _check_penalties(failed_call_penalty=failed_call_penalty, budget_penalty=budget_penalty)
         self._limits = limits or SessionLimits()
         self._config = config or SandboxConfig()
         self._pool_options = {"max_sessions": max_sessions, "warm": warm}
@@ -134,6 +136,16 @@ class PythonToolEnv:
             pass
 
 
+def _check_penalties(**penalties: Any) -> None:
+    """Penalties are subtracted: a negative one would reward the policy for failing calls (reward hacking)."""
+    for name, value in penalties.items():
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value >= 0:
+            raise ValueError(f"{name} must be a number >= 0 (it is subtracted from the reward), got {value!r}")
+
+
 def python_environment(**options: Any) -> functools.partial[PythonToolEnv]:
-    """An ``environment_factory`` for GRPOTrainer: ``PythonToolEnv(**options)`` per rollout (picklable)."""
+    """An ``environment_factory`` for GRPOTrainer: ``PythonToolEnv(**options)`` per rollout (picklable).
+
+    The penalties are checked here, before training starts (``ValueError`` for a negative one)."""
+    _check_penalties(**{k: options[k] for k in ("failed_call_penalty", "budget_penalty") if k in options})
     return functools.partial(PythonToolEnv, **options)

@@ -81,6 +81,9 @@ class PythonSandboxTool(BaseTool):  # type: ignore[misc,valid-type]
         self.sandbox = SandboxConfig(**{k: config[k] for k in SANDBOX_KEYS if config.get(k) is not None})
         self.pool_options = {"max_sessions": int(config.get("max_sessions", 64)), "warm": int(config.get("warm", 4))}
         self.failed_call_penalty = float(config.get("failed_call_penalty", 0.0))
+        if not self.failed_call_penalty >= 0:  # a negative penalty pays the policy for every failing call
+            raise ValueError(f"failed_call_penalty must be >= 0 (it is subtracted per failed call), "
+                             f"got {config.get('failed_call_penalty')!r}")
         self.max_chars = int(config.get("max_chars", 2000))
         self._lock = threading.Lock()
         self._instances: dict[str, dict[str, Any]] = {}
