@@ -125,15 +125,23 @@ def coerce(value: Any, hint: Any) -> Any:
         if isinstance(value, int):
             return value
         if isinstance(value, str):
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:
+                raise ValueError("expected a whole number") from None
         if isinstance(value, float) and value.is_integer():
             return int(value)
         raise TypeError(f"expected an integer, got {value!r}")
     if hint is float:
         if isinstance(value, bool):
             raise TypeError("expected a number, got a bool")
-        if isinstance(value, (int, float, str)):
+        if isinstance(value, (int, float)):
             return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                raise ValueError("expected a number") from None
         raise TypeError(f"expected a number, got {value!r}")
     if hint is str:
         if isinstance(value, str):

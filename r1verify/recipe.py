@@ -76,6 +76,26 @@ def _lookup(found: Any) -> Any:
     return found
 
 
+def _not_a_recipe(text: str, message: str) -> str:
+    """``message`` (no recipe named TEXT) with what TEXT is instead: a folder, or a verifier's name."""
+    path = Path(text)
+    if path.is_dir():
+        inside = sorted(p.name for p in path.glob("*.toml"))[:5]
+        example = f"{text}/{inside[0]}" if inside else f"{text}/NAME.toml"
+        listed = f" (it holds {', '.join(inside)})" if inside else ""
+        return (f"recipe {text!r} is a folder, not a recipe .toml file{listed}; give the file, e.g. {example}, "
+                f"or a registered recipe name (`r1verify recipes list`)")
+    if _find_verifier_class is not None:
+        try:
+            _find_verifier_class(text)
+        except LookupError:
+            pass
+        else:
+            return (f"{text!r} is a verifier, not a recipe: use it with --verifier/-v {text} instead of "
+                    f"--recipe/-r ({message})")
+    return message
+
+
 @dataclass(frozen=True)
 class VerifierSpec:
     """One verifier inside a recipe."""
@@ -157,7 +177,12 @@ class Recipe:
         text = str(ref)
         if isinstance(ref, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
             return cls.from_file(Path(ref))
-        return _lookup(_find_recipe)(text)
+        try:
+            return _lookup(_find_recipe)(text)
+        except RecipeError as exc:
+            if not str(exc).startswith("no recipe named"):
+                raise
+            raise RecipeError(_not_a_recipe(text, str(exc))) from None
 
     @classmethod
     def from_file(cls, path: Path, *, name: str | None = None) -> Recipe:
@@ -175,6 +200,9 @@ class Recipe:
         specs = tuple(VerifierSpec(**spec) for spec in fields.pop("specs"))
         try:
             return cls(specs=specs, **fields)
+        except RecipeError as exc:  # check_recipe's messages start with "recipe NAME" already
+            message = str(exc)
+            raise RecipeError(message if message.startswith(where) else f"{where}: {message}") from None
         except (TypeError, ValueError) as exc:
             raise RecipeError(f"{where}: {exc}") from None
 

@@ -42,6 +42,8 @@ class RecipeError(ValueError):
 
 def read_recipe_file(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed TOML table of a recipe file and its text."""
+    if Path(path).is_dir():
+        raise RecipeError(f"recipe {str(path)!r} is a folder, not a recipe .toml file; give a .toml file in it")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -68,8 +70,8 @@ def parse_recipe(data: Mapping[str, Any], *, name: str | None, source: str | Non
             "specs": specs,
             "description": str(data.get("description", "")),
             "default_domain": data.get("default_domain"),
-            "on_error": float(data.get("on_error", 0.0)),
-            "min_reward": float(data["min_reward"]) if data.get("min_reward") is not None else None,
+            "on_error": _float(data.get("on_error", 0.0), "on_error"),
+            "min_reward": _float(data["min_reward"], "min_reward") if data.get("min_reward") is not None else None,
             "source": source,
         }
     except (TypeError, ValueError) as exc:
@@ -90,13 +92,13 @@ def _parse_spec(spec_name: str, raw: Any, where: str) -> dict[str, Any]:
             "name": spec_name,
             "verifier": str(raw.get("verifier", spec_name)),
             "options": dict(raw.get("options", {})),
-            "weight": float(raw.get("weight", 1.0)),
-            "domains": _str_tuple(raw["domains"]) if "domains" in raw else None,
-            "timeout": float(raw["timeout"]) if raw.get("timeout") is not None else None,
-            "required": _bool(raw.get("required", False)),
-            "min_score": float(raw["min_score"]) if raw.get("min_score") is not None else None,
-            "requires": _str_tuple(raw.get("requires", ())),
-            "skip_without_reference": _bool(raw.get("skip_without_reference", False)),
+            "weight": _float(raw.get("weight", 1.0), "weight"),
+            "domains": _str_tuple(raw["domains"], "domains") if "domains" in raw else None,
+            "timeout": _float(raw["timeout"], "timeout") if raw.get("timeout") is not None else None,
+            "required": _bool(raw.get("required", False), "required"),
+            "min_score": _float(raw["min_score"], "min_score") if raw.get("min_score") is not None else None,
+            "requires": _str_tuple(raw.get("requires", ()), "requires"),
+            "skip_without_reference": _bool(raw.get("skip_without_reference", False), "skip_without_reference"),
         }
     except (TypeError, ValueError) as exc:
         raise RecipeError(f"{where}: [verifiers.{spec_name}]: {exc}") from None
@@ -116,10 +118,16 @@ def verifier_args_table(args: Sequence[str]) -> dict[str, Any]:
             raise RecipeError(f"--verifier {arg!r}: missing verifier name (NAME[:k=v,...])")
         spec: dict[str, Any] = {"verifier": verifier, "options": {}}
         instance = verifier
+        previous = ""
         for pair in filter(None, (p.strip() for p in rest.split(","))):
             key, eq, value = pair.partition("=")
             if not eq:
-                raise RecipeError(f"--verifier {arg!r}: expected k=v, got {pair!r}")
+                hint = ""
+                if previous:  # `fallbacks=a,b`: the comma separates k=v pairs, so b is read as a pair
+                    hint = (f"; list values are separated with '|', not ',' (e.g. {previous}|{pair}); "
+                            f"',' separates k=v pairs")
+                raise RecipeError(f"--verifier {arg!r}: expected k=v, got {pair!r}{hint}")
+            previous = pair
             key = key.strip()
             if key in _CLI_SPEC_KEYS:
                 spec[key] = value
@@ -211,20 +219,32 @@ def recipe_toml(top: Mapping[str, Any], specs: Sequence[tuple[str, Mapping[str, 
     return "\n".join(lines) + "\n"
 
 
-def _str_tuple(value: Any) -> tuple[str, ...]:
+def _float(value: Any, key: str) -> float:
+    """A number from TOML (int or float) or the CLI (a string); the error names the key."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{key} = {value!r}: expected a number")
+
+
+def _str_tuple(value: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, (list, tuple)):
-        raise TypeError(f"expected a list of strings, got {value!r}")
+        raise TypeError(f"{key} = {value!r}: expected a list of strings")
     return tuple(str(v) for v in value)
 
 
-def _bool(value: Any) -> bool:
+def _bool(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
         return value.lower() in ("true", "1", "yes")
-    raise TypeError(f"expected true/false, got {value!r}")
+    raise TypeError(f"{key} = {value!r}: expected true/false")
 
 
 def _toml_value(value: Any) -> str:
