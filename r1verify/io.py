@@ -19,9 +19,22 @@ from .sample import Sample
 REFERENCE_ALIASES = ("reference", "ground_truth", "answer", "solution", "label", "tests")
 """Columns tried, in order and row by row, for the reference when ``--map reference=...`` is not given."""
 
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte-order mark that Windows tools (Notepad, PowerShell's ``Out-File``) write at the start of a file."""
+
+_DEFAULT_COLUMNS = {"prompt": "prompt", "completion": "completion", "reference": None, "domain": "domain"}
+
 
 class InputError(ValueError):
     """The input as a whole cannot be read (missing file, unknown format, broken JSON document)."""
+
+
+def missing_column_message(name: str, column: str, data: Mapping[str, Any]) -> str:
+    """Why a row lacks the column that ``--map NAME=COLUMN`` named, and what to do about it."""
+    return (
+        f"missing (mapped by --map {name}={column}); map another column with --map {name}=COLUMN"
+        f" (columns: {', '.join(map(str, list(data)[:12]))})"
+    )
 
 
 class InvalidRow(ValueError):
@@ -36,7 +49,13 @@ class InvalidRow(ValueError):
 
 @dataclass
 class ColumnMap:
-    """Which dataset columns hold the sample fields. ``reference=None`` means: the first alias present."""
+    """Which dataset columns hold the sample fields. ``reference=None`` means: the first alias present.
+
+    A column named explicitly (by ``--map FIELD=COLUMN`` through :meth:`parse`, or given a column other than the
+    default) must be in every row: a row without it is an :class:`InvalidRow` (see :meth:`check_mapped`), never a
+    sample with that field silently ``None``. The default ``prompt``, ``reference`` and ``domain`` columns stay
+    optional.
+    """
 
     prompt: str = "prompt"
     completion: str = "completion"
@@ -56,7 +75,33 @@ class ColumnMap:
             if key not in ("prompt", "completion", "reference", "domain"):
                 raise InputError(f"--map {pair!r}: FIELD must be prompt, completion, reference or domain")
             setattr(cmap, key, column)
+            cmap.mark_mapped(key)
         return cmap
+
+    def mark_mapped(self, *fields: str) -> None:
+        """Count ``fields`` as mapped explicitly even where their column is the default (``--map domain=domain``).
+
+        Kept out of the dataclass fields, so :func:`dataclasses.asdict` (the sharded backend's job key) is as
+        before; it survives pickling (Ray) but not :func:`dataclasses.replace`, where only non-default columns
+        count as mapped.
+        """
+        self.__dict__["_mapped"] = frozenset(self.__dict__.get("_mapped", ())) | set(fields)
+
+    def mapped(self) -> list[str]:
+        """The fields whose column was named explicitly, in the order prompt, completion, reference, domain."""
+        named = self.__dict__.get("_mapped", frozenset())
+        return [f for f, default in _DEFAULT_COLUMNS.items() if f in named or getattr(self, f) != default]
+
+    def check_mapped(self, row: Row) -> None:
+        """Raise :class:`InvalidRow` when a column mapped explicitly (see :meth:`mapped`) is not in the row.
+
+        The message names the row, the column, the ``--map`` that named it and the row's columns. A column that
+        is present with a null value is not missing (the field is ``None``, as for an unmapped column).
+        """
+        for name in self.mapped():
+            column = getattr(self, name)
+            if column not in row.data:
+                raise InvalidRow(row.where, column, missing_column_message(name, column, row.data))
 
     def resolve_reference(self, row: Mapping[str, Any]) -> str | None:
         """The reference column for this row: the mapped one, else the first alias with a value that is not
@@ -113,7 +158,7 @@ def _count_lines(path: Path) -> int:
         while block := fh.read(1 << 20):
             count += block.count(b"\n")
             last = block[-1:]
-            text = text or bool(block.strip())
+            text = text or bool(block.replace(BOM, b"").strip())
     return count + (last != b"\n") if text else 0
 
 
@@ -123,8 +168,13 @@ def _jsonl_file(path: Path) -> Iterator[Row]:
 
 
 def _jsonl_rows(fh: IO[bytes], name: str) -> Iterator[Row]:
+    """Rows of JSON lines. A UTF-8 byte-order mark at the start of a line is dropped (as ``utf-8-sig`` does at the
+    start of a file): files saved by Windows tools start with one, and ``cat``-ing such files puts one at the start
+    of later lines; a shard of the file (``r1verify.backends.shards``) reads the same rows as the whole file."""
     for lineno, raw in enumerate(fh, 1):
         where = f"{name}:{lineno}"
+        if raw.startswith(BOM):
+            raw = raw[len(BOM) :]
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -185,11 +235,14 @@ def _undecodable_field(raw: bytes) -> str | None:
 
 
 def _json_rows(path: Path) -> tuple[Iterator[Row], int]:
+    raw = path.read_bytes()
+    bom = len(BOM) if raw.startswith(BOM) else 0  # a byte-order mark (Windows tools) is dropped, as utf-8-sig does
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        doc = json.loads(raw[bom:].decode("utf-8"))
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {exc.start} of the file); save it as UTF-8") from None
+        at = exc.start + bom
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte {at} of the file); save it as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
     except (ValueError, RecursionError) as exc:
@@ -287,6 +340,8 @@ def to_sample(row: Row, cmap: ColumnMap) -> Sample:
     """Build a sample from a row; raises :class:`InvalidRow` naming the field that is wrong.
 
     Without ``--map reference=...`` the reference is the row's first column among :data:`REFERENCE_ALIASES`.
+    A column mapped explicitly (``--map reference=gold``) that the row lacks is an :class:`InvalidRow`; the
+    default ``prompt``/``reference``/``domain`` columns may be absent (the field is then ``None``).
     """
     if row.error is not None:
         raise row.error
@@ -294,6 +349,7 @@ def to_sample(row: Row, cmap: ColumnMap) -> Sample:
     if cmap.completion not in data:
         hint = f"; map another column with --map completion=COLUMN (columns: {', '.join(list(data)[:12])})"
         raise InvalidRow(row.where, cmap.completion, "missing" + hint)
+    cmap.check_mapped(row)
     try:
         completion = completion_text(data[cmap.completion])
     except TypeError as exc:

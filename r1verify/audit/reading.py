@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io import ColumnMap, InputError, InvalidRow, Row, open_rows, to_sample
+from ..io import ColumnMap, InputError, InvalidRow, Row, missing_column_message, open_rows, to_sample
 from .model import Rollout
 
 AUDIT_FIELDS = ("reward", "step", "group", "id")
@@ -36,6 +36,19 @@ class RolloutColumns:
     step: str | None = None
     group: str | None = None
     id: str = "id"
+    mapped: frozenset[str] = frozenset()
+    """The audit's own fields named by ``--map`` (:meth:`parse`); with ``step``/``group`` set and ``id`` other than
+    ``"id"`` their columns must be in every row (:meth:`check_mapped`), like :meth:`ColumnMap.check_mapped`'s."""
+
+    def check_mapped(self, row: Row) -> None:
+        """Raise :class:`InvalidRow` when a column mapped explicitly is not in the row: the prompt, completion,
+        reference and domain ones (:meth:`ColumnMap.check_mapped`) and the step, group and id ones. (A missing
+        reward column has its own message in :func:`to_rollout`.)"""
+        self.columns.check_mapped(row)
+        for name, default in (("step", None), ("group", None), ("id", "id")):
+            column = getattr(self, name)
+            if (name in self.mapped or column != default) and column is not None and column not in row.data:
+                raise InvalidRow(row.where, column, missing_column_message(name, column, row.data))
 
     @classmethod
     def parse(cls, pairs: Sequence[str]) -> RolloutColumns:
@@ -59,7 +72,7 @@ class RolloutColumns:
             ) from None
         if "reward" in own:
             reward_terms(own["reward"])  # a malformed sum fails now, before any row is read
-        return cls(columns, **own)
+        return cls(columns, **own, mapped=frozenset(own))
 
 
 def input_files(path: str) -> list[str]:
@@ -112,8 +125,10 @@ def _number(row: Row, column: str, value: Any) -> float:
 
 
 def to_rollout(row: Row, index: int, cols: RolloutColumns, template: str = "r1") -> Rollout:
-    """One row as a :class:`Rollout`; :class:`InvalidRow` names the field that is wrong."""
+    """One row as a :class:`Rollout`; :class:`InvalidRow` names the field that is wrong, or the column mapped
+    with ``--map`` that the row lacks."""
     sample = to_sample(row, cols.columns)
+    cols.check_mapped(row)
     data = row.data
     reward_spec = cols.reward or next((a for a in REWARD_ALIASES if a in data), None)
     if reward_spec is None:
