@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import multiprocessing.spawn
 import os
 import signal
@@ -88,7 +89,16 @@ def worker_context(preload: Sequence[str] = ()) -> WorkerContext:
     allow_worker_processes()
     with _preload_lock:
         if multiprocessing.forkserver._forkserver._forkserver_pid is None:  # type: ignore[attr-defined]
-            _context.set_forkserver_preload(["r1verify.worker", *preload])
+            _context.set_forkserver_preload(["r1verify.forkserver_quiet", "r1verify.worker", *preload])
+            # started with Ctrl-C blocked (as multiprocessing starts its resource tracker): a Ctrl-C before the
+            # fork server has imported r1verify.forkserver_quiet waits for it, which ignores it and unblocks
+            # (the tracker first: starting it unblocks SIGINT again)
+            multiprocessing.resource_tracker.ensure_running()
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                multiprocessing.forkserver.ensure_running()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return _context
 
 

@@ -186,6 +186,60 @@ def test_an_earlier_output_survives_a_run_that_fails_before_writing(tmp_path):
     assert result.exit_code == 2 and out_ids(out) == [0, 1]
 
 
+@pytest.mark.parametrize("command", ["verify", "filter", "reject"])
+def test_a_bad_first_row_leaves_every_earlier_output_as_it_was(tmp_path, command):
+    """The first row is bad: nothing was verified, so the outputs of an earlier run (--out, filter's --rejects,
+    reject's --per-prompt, --summary-json) keep their content and no temporary file is left."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"not json\n" + json.dumps(GOOD[0]).encode() + b"\n")
+    outputs = {"--out": tmp_path / "out.jsonl", "--summary-json": tmp_path / "summary.json"}
+    outputs |= {"filter": {"--rejects": tmp_path / "rejects.jsonl"},
+                "reject": {"--per-prompt": tmp_path / "rates.jsonl"}}.get(command, {})
+    for option, path in outputs.items():
+        path.write_text(f"earlier {option}\n")
+    extra = [a for option, path in outputs.items() if option != "--out" for a in (option, path)]
+    result = run(*dataset_args(command, src, outputs["--out"]), *extra)
+    assert result.exit_code == 2 and "in.jsonl:1" in result.stderr, result.output
+    assert "0 rows before it were verified" in result.stderr
+    assert {option: path.read_text() for option, path in outputs.items()} == {
+        option: f"earlier {option}\n" for option in outputs}
+    assert not list(tmp_path.glob(".*r1verify-tmp"))
+
+
+@pytest.mark.parametrize(
+    "command, first, second",
+    [
+        ("verify", "--out", "--summary-json"),
+        ("filter", "--out", "--rejects"),
+        ("filter", "--rejects", "--summary-json"),
+        ("reject", "--out", "--per-prompt"),
+        ("reject", "--per-prompt", "--summary-json"),
+    ],
+)
+def test_two_outputs_given_one_path_are_refused_before_any_work(tmp_path, command, first, second):
+    src = jsonl(tmp_path / "in.jsonl")
+    same = tmp_path / "same.jsonl"
+    out = same if "--out" in (first, second) else tmp_path / "out.jsonl"
+    extra = [a for option in (first, second) if option != "--out" for a in (option, same)]
+    result = run(*dataset_args(command, src, out), *extra)
+    assert result.exit_code == 2, result.output
+    assert f"is also {first}" in result.stderr or f"is also {second}" in result.stderr, result.stderr
+    assert "give each output its own path" in result.stderr and "input file" not in result.stderr
+    assert not same.exists() and not list(tmp_path.glob(".*r1verify-tmp"))
+
+
+def test_audit_and_report_refuse_two_outputs_on_one_path(tmp_path):
+    rollouts = tmp_path / "rollouts.jsonl"
+    rollouts.write_text(json.dumps({"prompt": "1+1?", "completion": "<think>1+1</think> 2", "reward": 1.0}) + "\n")
+    same = tmp_path / "same.json"
+    result = run("audit", rollouts, "--out", same, "--html", same, "--summary", "none")
+    assert result.exit_code == 2 and "is also --" in result.stderr, result.output
+    results = tmp_path / "r.jsonl"
+    results.write_text(json.dumps({"reward": 1.0, "verdicts": {}}) + "\n")
+    result = run("report", results, "-o", tmp_path / "r.html", "--png", tmp_path / "r.html")
+    assert result.exit_code == 2 and "--png" in result.stderr and "is also --out" in result.stderr, result.output
+
+
 # --------------------------------------------------------------------------- 7: language vs code_language
 def test_7_a_program_language_column_is_not_the_natural_language():
     from r1verify_code.verifier import program_language
@@ -289,6 +343,28 @@ def test_10_ctrl_c_says_what_was_written_and_resume_finishes_the_same_file(tmp_p
     straight = subprocess.run([str(a) for a in args[:-4] + ["-o", whole]], capture_output=True, timeout=120)
     assert straight.returncode == 0
     assert _strip_elapsed(out.read_text()) == _strip_elapsed(whole.read_text())  # none lost, none twice
+
+
+@pytest.mark.slow
+def test_10_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path):
+    """Ctrl-C reaches the whole process group (the command, the fork server importing sympy and the plugins, the
+    workers it is forking) at moments spread over the start-up: exit 130 with one line, no traceback from any
+    process, no output file left behind."""
+    rows = [{"id": i, "completion": f"\\boxed{{{i % 7}}}", "answer": str(i % 5)} for i in range(3000)]
+    src = jsonl(tmp_path / "in.jsonl", rows=rows)
+    out = tmp_path / "out.jsonl"
+    args = [R1VERIFY, "verify", src, "-v", "math", "--batch-size", "1", "--workers", "1", "-o", out, "--summary", "none"]
+    for delay in (0.3, 0.6, 0.8, 1.0, 1.2, 1.5):
+        out.unlink(missing_ok=True)
+        proc = subprocess.Popen([str(a) for a in args], stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode in (0, 130), (delay, stderr)
+        assert "Traceback" not in stderr and "Fatal Python error" not in stderr, (delay, stderr)
+        if proc.returncode == 130:
+            assert stderr.strip().splitlines()[-1].startswith("interrupted"), (delay, stderr)
+            assert out.exists() == ("rows are in" in stderr), (delay, stderr)
 
 
 def test_10_resume_cuts_a_torn_line_and_refuses_another_inputs_output(tmp_path):

@@ -8,7 +8,7 @@ import click
 
 from ..plugins import PluginError, load_plugins, pm
 from . import auditing, filtering, generating, listings, rejecting, reporting, verify  # noqa: F401  (registers the commands)
-from .app import EXIT_BAD_INPUT, cli, fail, stderr_console
+from .app import EXIT_BAD_INPUT, EXIT_INTERRUPTED, cli, fail, stderr_console
 
 
 def _load_plugin_commands() -> None:
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> Any:
     except PluginError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C while the plugins import (a second or two): nothing has started
+        click.echo("\ninterrupted before any work started; nothing was written", err=True)
+        return EXIT_INTERRUPTED
     return cli.main(args=argv, prog_name="r1verify")
 
 

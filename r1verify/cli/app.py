@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: the shell's code for a process ended by SIGINT."""
 
 
 def fail(message: str) -> None:

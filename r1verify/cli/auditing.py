@@ -13,7 +13,7 @@ import click
 
 from ..io import InputError, InvalidRow, write_jsonl
 from ..templates import TEMPLATE_NAMES
-from .app import cli, fail, stderr_console
+from .app import EXIT_INTERRUPTED, cli, fail, stderr_console
 from .common import progress_bar, summary_format_option
 from .outputs import OutputFile, probe_target, write_text_output
 
@@ -158,7 +158,7 @@ def audit_command(
     except (ValueError, InputError) as exc:
         fail(str(exc))
     for path, option in outputs:  # checked now (not an input, writable); written whole at the end
-        probe_target(path, option, inputs + [str(p) for p, _ in outputs if p != path])
+        probe_target(path, option, inputs, others={other_option: p for p, other_option in outputs})
     started = time.perf_counter()
     bad: list[InvalidRow] = []
     try:
@@ -166,7 +166,7 @@ def audit_command(
             run = run_audit(_until_bad(stream, bad), detectors, min_reward, lambda: advance(1), grader, workers)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: nothing was written", err=True)
-        raise SystemExit(130) from None
+        raise SystemExit(EXIT_INTERRUPTED) from None
     if bad and not run.rollouts:
         fail(f"{bad[0]}\nnothing was written; fix the row, or pass --skip-invalid to skip such rows")
     report = build_report(run, inputs, min_reward, skipped, time.perf_counter() - started)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,8 +21,8 @@ from ..pipeline import Verified, VerifyStream
 from ..plugins import PluginError, UnknownVerifierError
 from ..recipe import Recipe, RecipeError
 from ..summary import Summary
-from .app import fail, stderr_console
-from .outputs import probe_target, write_text_output
+from .app import EXIT_INTERRUPTED, fail, stderr_console
+from .outputs import OutputFile, probe_target, write_text_output
 
 
 EXIT_RUN_STOPPED = 3
@@ -33,8 +33,11 @@ POSITIVE = click.IntRange(min=1)
 
 def interrupted(out_path: Path, rows: int, hint: str) -> NoReturn:
     """Ctrl-C: say what was kept and how to go on, exit 130 (the shell's code for SIGINT)."""
-    click.echo(f"\ninterrupted: {rows} rows are in {out_path}; {hint}", err=True)
-    raise SystemExit(130)
+    if rows:
+        click.echo(f"\ninterrupted: {rows} rows are in {out_path}; {hint}", err=True)
+    else:
+        click.echo(f"\ninterrupted before a row was written: {out_path} was left as it was", err=True)
+    raise SystemExit(EXIT_INTERRUPTED)
 
 
 def stacked(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -175,6 +178,10 @@ class DatasetRun:
     """The bad row the stream stopped at."""
     stopped: RunStopped | None = field(default=None, init=False)
     """Why the guard stopped the run."""
+    outputs: Sequence[OutputFile] = ()
+    """The command's output files: a run that fails before writing to any of them leaves them all as they were."""
+    discarded: bool = field(default=False, init=False)
+    """The run failed before writing a row: the outputs, and the summary JSON, were left as they were."""
     _streams: list[Generator[Verified, None, None]] = field(default_factory=list, init=False, repr=False)
 
     def verified(self) -> Iterator[Verified]:
@@ -184,9 +191,15 @@ class DatasetRun:
         return stream
 
     def close(self) -> None:
-        """End every stream :meth:`verified` opened (a Ray execution stops before Ray may be shut down)."""
+        """End every stream :meth:`verified` opened (a Ray execution stops before Ray may be shut down); a run
+        that stopped (a bad row, the guard) before writing to any output drops them all: an earlier output of the
+        same name stays as it was."""
         for stream in self._streams:
             stream.close()
+        if (self.bad or self.stopped) and not any(out.written for out in self.outputs):
+            for out in self.outputs:
+                out.discard()
+            self.discarded = True
 
     def _verified(self) -> Generator[Verified, None, None]:
         try:
@@ -208,7 +221,8 @@ class DatasetRun:
             except RunStopped as exc:
                 self.stopped = exc
         self.summary.skipped_rows = len(self.stream.skipped)
-        report_summary(self.summary, self.summary_format, self.summary_json, self.stream.skipped, extra)
+        summary_json = None if self.discarded else self.summary_json
+        report_summary(self.summary, self.summary_format, summary_json, self.stream.skipped, extra)
         if self.stopped is not None:
             click.echo(f"error: run stopped: {self.stopped}\n{self.summary.rows} rows were verified{out_hint}", err=True)
             raise SystemExit(EXIT_RUN_STOPPED)
@@ -236,8 +250,10 @@ def dataset_run(
     backend: str = "local",
     address: str | None = None,
     actors: int | None = None,
+    outputs: Sequence[OutputFile] = (),
 ) -> Iterator[DatasetRun]:
-    """Open INPUT and an engine for the recipe; bad arguments exit 2 with the reason."""
+    """Open INPUT and an engine for the recipe; bad arguments exit 2 with the reason. ``outputs``: the command's
+    output files (see :attr:`DatasetRun.outputs`)."""
     recipe = recipe_from_options(recipe_ref, verifier_args)
     if summary_json is not None:
         probe_target(summary_json, "--summary-json", [input])
@@ -267,7 +283,9 @@ def dataset_run(
 
             stream = RayStream(recipe, input, columns, batch_size, skip_invalid, limit, on_batch)
             stream.workers, stream.actors, stream.address = workers or 1, actors, address
-        run = DatasetRun(engine, stream, rows, summary, summary_format, summary_json, RunGuard(max_error_rate))
+        run = DatasetRun(
+            engine, stream, rows, summary, summary_format, summary_json, RunGuard(max_error_rate), outputs
+        )
         try:
             yield run
         finally:  # a command that stopped reading early (an error in its loop) ends the stream now, not at GC

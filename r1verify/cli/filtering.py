@@ -53,10 +53,13 @@ def _filter_to_files(out_path: Path, fmt: str, rejects: Path | None, options: di
     reasons: Counter[str] = Counter()
     kept = 0
     source = options["input"]
-    out = OutputFile(out_path, "--out", [source])
-    rej = OutputFile(rejects, "--rejects", [source, out_path])
-    try:
-        with out, rej, dataset_run(**options) as run:
+    outputs = {"--out": out_path, "--rejects": rejects, "--summary-json": options["summary_json"]}
+    try:  # a second output that cannot be opened drops the first one's temporary file (the with statement)
+        with (
+            OutputFile(out_path, "--out", [source], others=outputs) as out,
+            OutputFile(rejects, "--rejects", [source], others=outputs) as rej,
+            dataset_run(outputs=[out, rej], **options) as run,
+        ):
             recipe = run.engine.recipe
             for item in run.verified():
                 run.summary.add([item.result])

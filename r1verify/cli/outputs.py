@@ -3,12 +3,12 @@
 Every command that writes a file goes through :class:`OutputFile`:
 
 - the target is checked when it is opened, which commands do before any work starts: not an input of the run,
-  not a folder, and its folder writable (the temporary file is created there at once, so a read-only folder or
-  file system is found now, not after an hour of verification);
-- rows go to a temporary file beside the target (``.NAME.PID.r1verify-tmp``), renamed onto the target when the
+  not another of its outputs, not a folder, and its folder writable (the temporary file is created there at
+  once, so a read-only folder or file system is found now, not after an hour of verification);
+- rows go to a temporary file beside the target (``.NAME.PID-N.r1verify-tmp``), renamed onto the target when the
   command ends — normally, at a bad row (the rows before it are kept), or on Ctrl-C (what was written is kept,
-  and ``verify --resume`` continues from it). A run that fails before writing a row, or a process killed with
-  SIGKILL, leaves the target as it was.
+  and ``verify --resume`` continues from it). A run that fails before writing a row (a bad first row, a setup
+  failure: :meth:`discard` by the command), or a process killed with SIGKILL, leaves the target as it was.
 - a write that fails (a full disk, ``/dev/full``) raises :class:`OutputError` naming the path and the fix, and the
   temporary file is removed.
 
@@ -17,8 +17,9 @@ Targets that are not regular files (``/dev/stdout``, a FIFO) are written in plac
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -37,8 +38,13 @@ class OutputError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
-def check_target(path: Path, option: str, inputs: Iterable[str | Path] = ()) -> None:
-    """Refuse an output path that is an input of the run or a folder; :class:`OutputError` says why."""
+Outputs = Mapping[str, str | Path | None]
+"""The outputs of one run by option (``{"--out": ..., "--summary-json": ...}``); ``None``: not given."""
+
+
+def check_target(path: Path, option: str, inputs: Iterable[str | Path] = (), others: Outputs | None = None) -> None:
+    """Refuse an output path that is an input of the run, another output of it (``others``, by option) or a
+    folder; :class:`OutputError` says why."""
     if path.is_dir():
         raise OutputError(f"{option} {path} is a folder; give a file path, e.g. {path / 'out.jsonl'}")
     folder = next(p for p in path.parents if p.exists())
@@ -53,6 +59,14 @@ def check_target(path: Path, option: str, inputs: Iterable[str | Path] = ()) -> 
                 f"{option} {path} is the input file {source}; writing it would destroy the input. "
                 f"Choose another path, e.g. {option} {suggestion}"
             )
+    for other_option, other in (others or {}).items():
+        if other_option == option or str(other or "") in ("", "-"):
+            continue
+        if _same_file(path, Path(other)):  # type: ignore[arg-type]
+            example = path.with_name(f"{path.stem}.{option.lstrip('-')}{path.suffix}")
+            raise OutputError(
+                f"{option} {path} is also {other_option}; give each output its own path, e.g. {option} {example}"
+            )
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -65,22 +79,28 @@ def _same_file(a: Path, b: Path) -> bool:
 class OutputFile:
     """A text file written beside ``path`` and renamed onto it by :meth:`commit` (see the module docstring).
 
-    ``option`` names the CLI option in messages (``--out``); ``inputs`` are the run's input files, which the
-    target must not be; the first ``keep_bytes`` of the existing target are copied first (the rows a resumed run
-    keeps).
+    ``option`` names the CLI option in messages (``--out``); ``inputs`` are the run's input files and ``others``
+    its other outputs, which the target must not be; the first ``keep_bytes`` of the existing target are copied
+    first (the rows a resumed run keeps).
     """
 
     def __init__(
-        self, path: Path, option: str = "--out", inputs: Iterable[str | Path] = (), keep_bytes: int = 0
+        self,
+        path: Path,
+        option: str = "--out",
+        inputs: Iterable[str | Path] = (),
+        keep_bytes: int = 0,
+        others: Outputs | None = None,
     ) -> None:
-        check_target(path, option, inputs)
+        check_target(path, option, inputs, others)
         self.path = path
         self.option = option
         self.written = False
         self.lines = 0
         """Lines written by this run (kept lines not counted)."""
         self._in_place = path.exists() and not path.is_file()
-        self._tmp = path if self._in_place else path.with_name(f".{path.name}.{os.getpid()}.r1verify-tmp")
+        unique = f"{os.getpid()}-{next(_opened)}"  # two outputs of one process never share a temporary file
+        self._tmp = path if self._in_place else path.with_name(f".{path.name}.{unique}.r1verify-tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             keep = keep_bytes > 0 and not self._in_place
@@ -141,6 +161,9 @@ class OutputFile:
             self.discard()  # nothing was written (a bad option, the first row bad): the target stays as it was
 
 
+_opened = itertools.count()
+
+
 def _copy_head(path: Path, to: Path, size: int) -> None:
     """The first ``size`` bytes of ``path`` into a new file ``to``."""
     with path.open("rb") as src, to.open("wb") as dst:
@@ -149,9 +172,9 @@ def _copy_head(path: Path, to: Path, size: int) -> None:
             size -= len(block)
 
 
-def probe_target(path: Path, option: str, inputs: Iterable[str | Path] = ()) -> None:
+def probe_target(path: Path, option: str, inputs: Iterable[str | Path] = (), others: Outputs | None = None) -> None:
     """Check now that a file written at the end of the run (a summary) can be written there."""
-    OutputFile(path, option, inputs).discard()
+    OutputFile(path, option, inputs, others=others).discard()
 
 
 def write_text_output(path: Path, text: str, option: str, inputs: Iterable[str | Path] = ()) -> None:

@@ -111,10 +111,17 @@ def reject_command(
         fail("--endpoint, --model and --generations go with --generate (INPUT then holds prompts)")
     stats = RejectionStats()
     source = options["input"]
-    out = OutputFile(target, "--out", [source])
-    rates = OutputFile(per_prompt, "--per-prompt", [source, target]) if per_prompt else None
-    try:
-        with out, rates or contextlib.nullcontext(), dataset_run(**options) as run:
+    outputs = {"--out": target, "--per-prompt": per_prompt, "--summary-json": options["summary_json"]}
+    try:  # a second output that cannot be opened drops the first one's temporary file (the with statement)
+        with (
+            OutputFile(target, "--out", [source], others=outputs) as out,
+            (
+                OutputFile(per_prompt, "--per-prompt", [source], others=outputs)
+                if per_prompt
+                else contextlib.nullcontext()
+            ) as rates,
+            dataset_run(outputs=[out, *([rates] if rates else [])], **options) as run,
+        ):
             key = group_key_function(group_by, run.stream.columns.prompt)
             if unsorted and options.get("backend") != "ray":
                 run.rows = sorted_by_group(run.rows, key)

@@ -52,7 +52,7 @@ def report_command(results: Path, out_path: Path | None, png: Path | None, title
     out_path = out_path or results.with_suffix(".html")
     check_target(out_path, "--out", [results])
     if png is not None:
-        check_target(png, "--png", [results, out_path])
+        check_target(png, "--png", [results], others={"--out": out_path})
     try:
         data = _read_checked(results, examples)
     except NotAResultsFile as exc:

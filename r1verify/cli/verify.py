@@ -62,9 +62,10 @@ def verify_to_file(out_path: Path, resume: bool, options: dict[str, Any]) -> Non
         fail("--resume reads the input in order on this machine; use --backend local to resume")
     if options["limit"] is not None and point.rows:
         options["limit"] = max(0, options["limit"] - point.rows)
-    out = OutputFile(out_path, "--out", [options["input"]], keep_bytes=point.size)
+    others = {"--summary-json": options["summary_json"]}
+    out = OutputFile(out_path, "--out", [options["input"]], keep_bytes=point.size, others=others)
     try:
-        with out, dataset_run(**options) as run:
+        with out, dataset_run(outputs=[out], **options) as run:
             run.rows = point.skip_done(run.rows, run.stream.columns, run.summary)
             for item in run.verified():
                 write_jsonl(out, output_record(item.row, item.result))
