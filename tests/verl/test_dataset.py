@@ -109,6 +109,15 @@ def test_bad_row_exits_2_naming_row_and_field(tmp_path, bad, field):
     assert skipped.exit_code == 0 and "1 invalid rows skipped" in skipped.output
 
 
+def test_a_mapped_domain_column_missing_from_a_row_is_a_bad_row_not_the_default_domain(tmp_path):
+    """``--map domain=kind`` on a row without ``kind``: exit 2 naming it, never silently ``--default-domain``."""
+    src = write_jsonl(tmp_path / "in.jsonl", [{**ROWS[0], "kind": "math"}, ROWS[0]])
+    result = run("convert", str(src), "--out", str(tmp_path / "o.parquet"), "--map", "prompt=question",
+                 "--map", "reference=answer", "--map", "domain=kind")
+    assert result.exit_code == 2, result.output
+    assert "in.jsonl:2" in result.output and "'kind'" in result.output and "--map domain=kind" in result.output
+
+
 def _apply(lines: list[str]):
     """The printed overrides applied to veRL's own generated trainer config; ``+`` keys must be new ones."""
     from omegaconf import OmegaConf, open_dict

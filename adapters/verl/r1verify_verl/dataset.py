@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from r1verify.io import ColumnMap, InvalidRow, Row
+from r1verify.io import ColumnMap, InvalidRow, Row, missing_column_message
 
 from .routing import JSON_FLAG
 
@@ -73,6 +73,8 @@ def verl_row(row: Row, index: int, cmap: ColumnMap, settings: ConvertSettings, s
     if reference_column is None or data.get(reference_column) is None:
         raise InvalidRow(row.where, cmap.reference or "reference", "no ground truth; map it with --map reference=COLUMN")
     truth = data[reference_column]
+    if "domain" in cmap.mapped() and cmap.domain not in data:  # a mapped column is never silently the default
+        raise InvalidRow(row.where, cmap.domain, missing_column_message("domain", cmap.domain, data))
     domain = data.get(cmap.domain) or settings.default_domain
     if domain is not None and not isinstance(domain, str):
         raise InvalidRow(row.where, cmap.domain, f"expected a string, got {type(domain).__name__}")
