@@ -573,37 +573,7 @@ def test_the_minerva_ending_needs_the_answer_is_fallback():
     assert plain(completion, "10455", fallbacks=[]).status is not Status.CORRECT  # boxes only: two of them
 
 
-# --------------------------------------------------------------------------- answer phrases in other languages
-FOREIGN_SOLUTION = (
-    "首先，把 \\(\\frac{6}{5}\\) 吨平均分成 3 份：\n\\[ \\frac{6}{5} \\times \\frac{1}{3} = \\frac{6}{15} = \\frac{2}{5} \\]\n"
-    "所以，每份应该是 \\(\\frac{2}{5}\\) 吨。\n\n"
-)
-
-
-@pytest.mark.parametrize(
-    "ending, reference",
-    [
-        (FOREIGN_SOLUTION + "答案：每份应该是 (\\frac{2}{5}) 吨。", "2/5"),
-        (FOREIGN_SOLUTION + "最终答案：\\(\\frac{2}{5}\\)", "\\frac{2}{5}"),
-        ("11个男孩，每人9颗弹珠：11 × 9 = 99。\n\n答案是 99。", "99"),
-        ("Cada niño recibe 9 canicas y hay 11 niños, así que 11 · 9 = 99.\n\nLa respuesta es 99.", "99"),
-        ("Il y a 3 résultats favorables sur 6.\n\n**Réponse finale : 1/2**", "\\frac{1}{2}"),
-        ("réponse est C non A", "C"),
-        ("Es gibt 11 Jungen mit je 9 Murmeln.\n\nDie Antwort ist 99.", "99"),
-        ("Всего 11 мальчиков по 9 шариков: 11 · 9 = 99.\n\nОтвет: 99.", "99"),
-        ("São 11 meninos com 9 bolinhas cada.\n\nA resposta é 99.", "99"),
-        ("Ci sono 11 ragazzi con 9 biglie ciascuno.\n\nLa risposta è 99.", "99"),
-        ("11 人に 9 個ずつ配るので 99 個。\n\n答えは 99 です。", "99"),
-        ("答案是 B。不是 A", "B"),
-        ("Elle a 35 billes et en gagne 70 : réponse est (35 + 70 = 105).", "105"),
-    ],
-)
-def test_a_closing_answer_phrase_in_another_language_is_read_by_lenient(ending, reference):
-    assert lenient(ending, reference).status is Status.CORRECT, ending
-    assert lenient(ending, "98").status is not Status.CORRECT  # a wrong reference stays wrong
-    assert plain(ending, reference).status is not Status.CORRECT or "\\boxed" in ending  # strict: English only
-
-
+# ------------------------------------- answer phrases in other languages: never read as answers, hedges stay hedges
 @pytest.mark.parametrize(
     "ending",
     [

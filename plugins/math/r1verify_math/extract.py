@@ -24,7 +24,6 @@ from typing import Literal
 
 from .answer import Answer, Kind
 from .folding import strip_format
-from .foreign import closing_answer
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from r1verify.templates import get_template
 
@@ -108,11 +107,6 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
             if name == "last_line" and options.unboxed:
                 # a "line" over the cap is a paragraph, not an answer: the unboxed extractors read its end
                 found = [a for a in found if len(a.strip()) <= options.max_answer_chars]
-            if name == "answer_is" and options.preset == "lenient" and (foreign := closing_answer(final)):
-                if foreign.hedge:  # "La respuesta es probablemente 5", "答案可能是 5"
-                    return Extraction((foreign.answer[: options.max_answer_chars + 1],), name, hedge=foreign.hedge)
-                if balanced(foreign.answer):
-                    found.append(foreign.answer)  # after the English phrases: it closes the final answer
             if found:
                 source = name
                 break
