@@ -525,25 +525,13 @@ def test_a_named_function_must_still_be_the_lost_names_function(answer):
     assert verdict.status is not Status.CORRECT, verdict.reason
 
 
-# --------------------------------------------------------------------------- Minerva ending after boxed steps
+# ------------------------------------ a Minerva ending after boxed steps: every box still counts (several answers)
 MINERVA_STEPS = (
     "First, the interest on the first CD after six months is 4% of $10,000 divided by 2: "
     "$0.04 \\cdot 10,000 \\cdot \\frac{1}{2} = \\boxed{200}$ So, after six months, Dr. Zaius has $10,200. "
     "The interest on the second CD is 5% of $10,200 divided by 2: $0.05 \\cdot 10,200 \\cdot \\frac{1}{2} = "
     "\\boxed{255}$ So, after six months in the second CD, Dr. Zaius has $10,455. "
 )
-
-
-@pytest.mark.parametrize("preset", ["strict", "lenient"])
-def test_a_minerva_ending_wins_over_boxed_intermediate_results(preset):
-    """A base model prompted in the Minerva format boxes the results of its steps (``= \\boxed{200}``) and then
-    ends "Final Answer: The final answer is X. I hope it is correct.": X is the answer, the boxes are steps."""
-    completion = MINERVA_STEPS + "Final Answer: The final answer is $10,455$. I hope it is correct."
-    assert plain(completion, "10455", preset=preset).status is Status.CORRECT
-    assert plain(completion, "255", preset=preset).status is Status.WRONG  # a step is not the answer
-    on_its_line = MINERVA_STEPS + "\n\nFinal Answer: The final answer is 10455. I hope it is correct.\n"
-    assert plain(on_its_line, "10455", preset=preset).status is Status.CORRECT
-    assert grade(f"<think>ok</think>{completion}", "10455", preset=preset).status is Status.CORRECT
 
 
 @pytest.mark.parametrize("preset", ["strict", "lenient"])
@@ -595,8 +583,6 @@ def test_the_minerva_ending_needs_the_answer_is_fallback():
         "réponse est (35 + 63 = 99).",  # a false computation stays a false equation
         "答案是 99？",
         "答えはたぶん 99 です。",
-        # an English answer besides it that disagrees
-        "The answer is 100.\n\n答案是 99。",
     ],
 )
 def test_a_foreign_answer_phrase_that_hedges_is_not_correct(ending):
@@ -672,3 +658,34 @@ def test_a_paragraph_whose_end_hedges_is_not_correct(ending):
 def test_the_unboxed_extractors_read_hedges_in_other_languages(ending):
     verdict = lenient("Il y a 3 résultats favorables sur 12.\n\n" + ending, "25\\%")
     assert verdict.status is not Status.CORRECT, (ending, verdict.reason)
+
+
+# ---------------------------------------------------------------- rules tried and taken back (review of 2026-12-07)
+# A Minerva ending that overrode boxes preceded by "=", and answer phrases in other languages read by lenient, each
+# fixed a few misses on the equivalence set and turned hedges like these into `correct`. They were reverted; these
+# completions (found by the review, reference 5 or 6) must stay non-correct whatever is tried next.
+@pytest.mark.parametrize("preset", ["strict", "lenient"])
+@pytest.mark.parametrize(
+    "completion, reference",
+    [
+        ("So $x = \\boxed{3}$.\nFinal Answer: The final answer is 5. I hope it is correct.", "5"),
+        ("$x = \\boxed{3}$ or $x=\\boxed{4}$.\nFinal Answer: The final answer is 5. I hope it is correct.", "5"),
+        ("The answer is $x = \\boxed{3}$.\nFinal Answer: The final answer is 5. I hope it is correct.", "5"),
+        ("x = \\boxed{3}\nThe answer is 3.\nFinal Answer: The final answer is 5. I hope it is correct.", "5"),
+        ("答案是 x = 7 = 5", "5"),
+        ("La respuesta es x es 1, x es 2, x es 3, x es 5.", "5"),
+        ("答案是 a=1, a=2, a=3, a=5", "5"),
+        ("Die Antwort ist x = 1, x = 2, x = 5", "5"),
+        ("La respuesta es 5 y 6", "6"),
+        ("A resposta é 5 e 6", "6"),
+        ("Ответ: 1 и 2 и 3 и 6", "6"),
+        ("答えは 5 と 6 です", "6"),
+        ("答案是 5 和 6", "6"),
+        ("La respuesta es 5 ó 6", "6"),
+        ("答案是 1。答案是 2。答案是 5。", "5"),
+        ("Ответ: 5!", "5"),
+    ],
+)
+def test_hedges_that_a_minerva_or_foreign_phrase_rule_must_not_reward(completion, reference, preset):
+    verdict = grade(f"<think>x</think>\n{completion}", reference, preset=preset)
+    assert verdict.status is not Status.CORRECT, (completion, verdict.reason)

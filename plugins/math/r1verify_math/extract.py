@@ -97,8 +97,6 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
         return Extraction(problem="truncated")
     ended = region != "unknown"
     source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
-    if found and "answer_is" in options.fallbacks and (minerva := _minerva_over_intermediates(final)):
-        source, found = "answer_is", [minerva]  # "= \boxed{200}" ... "Final Answer: The final answer is 10,455."
     if not found:
         for name in options.fallbacks:
             if name in UNBOXED:
@@ -278,34 +276,6 @@ def _answer_candidates(text: str) -> list[tuple[int, int]]:
             found.append((k, j + 1))
         j = text.find(":", j + 1)
     return sorted(found)
-
-
-_BOX_START = re.compile(r"\\(?:boxed|fbox)(?![A-Za-z])")
-_MINERVA_END = re.compile(
-    r"the\s+final\s+answer\s+is\s+(?P<answer>[^\n]+?)\s*\.?\s*I\s+hope\s+it\s+is\s+correct\s*[.!]?\s*$", re.IGNORECASE
-)
-_MINERVA_LEAD = re.compile(r"(?:^|[.!。\n])[ \t*#>]*(?:final\s+answer\s*[*_]*\s*[:：][ \t*]*)?$", re.IGNORECASE)
-
-
-def _minerva_over_intermediates(final: str) -> str | None:
-    """The answer of a Minerva-format ending ("Final Answer: The final answer is $10,455$. I hope it is
-    correct.") that closes ``final`` after its last box, when every box is an intermediate result, the right-hand
-    side of a computation (``0.04 \\cdot 10,000 \\cdot \\frac{1}{2} = \\boxed{200}``): the ending is the answer
-    and the boxes are steps. A box that stands as an answer (``\\boxed{4}``, "the answer is \\boxed{4}") keeps
-    the ending a second statement (a hedge when it differs)."""
-    tail_start = last_box_end(final)
-    tail = final[tail_start:]
-    at = tail.lower().rfind("the final answer is")
-    if at < 0 or not _MINERVA_LEAD.search(tail[max(0, at - 40) : at]):
-        return None
-    m = _MINERVA_END.match(tail, at)
-    if m is None or not balanced(m.group("answer")):
-        return None
-    for box in _BOX_START.finditer(final, 0, tail_start):
-        if not final[max(0, box.start() - 40) : box.start()].rstrip().endswith("="):
-            return None
-    answer = m.group("answer").strip(" \t*")
-    return answer or None
 
 
 def _gsm8k(text: str) -> list[str]:
