@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -206,6 +207,22 @@ def test_a_bad_first_row_leaves_every_earlier_output_as_it_was(tmp_path, command
     assert not list(tmp_path.glob(".*r1verify-tmp"))
 
 
+def test_rows_done_before_a_bad_row_replace_the_earlier_outputs_even_when_none_was_kept(tmp_path):
+    """``reject``: the first prompt's generations are verified and none is kept, then a bad row: the run did work,
+    so --out is replaced (empty, as the message says: 0 kept) rather than left holding an earlier run's rows."""
+    recipe = tmp_path / "exact.toml"
+    recipe.write_text('name = "exact"\n[verifiers.exact_match]\nrequired = true\n')
+    wrong = [{"id": 0, "completion": "5", "answer": "2"}, {"id": 1, "completion": "7", "answer": "4"}]
+    src = jsonl(tmp_path / "in.jsonl", b"not json", rows=wrong)
+    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    out.write_text("earlier\n")
+    summary.write_text("earlier\n")
+    result = run("reject", src, "--recipe", recipe, "--group-by", "id", "--out", out, "--summary-json", summary,
+                 "--workers", 1, "--summary", "none")
+    assert result.exit_code == 2 and "in.jsonl:3" in result.stderr and "0 kept in" in result.stderr, result.output
+    assert out.read_text() == "" and json.loads(summary.read_text())["rows"] == 2
+
+
 @pytest.mark.parametrize(
     "command, first, second",
     [
@@ -345,18 +362,34 @@ def test_10_ctrl_c_says_what_was_written_and_resume_finishes_the_same_file(tmp_p
     assert _strip_elapsed(out.read_text()) == _strip_elapsed(whole.read_text())  # none lost, none twice
 
 
+def _fork_server_started(pid: int, timeout: float = 30) -> bool:
+    """Wait until the command ``pid`` has started its workers' fork server (its CLI is up, the workers not yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = psutil.Process(pid).children()
+            if any("forkserver" in " ".join(child.cmdline()) for child in children):
+                return True
+        except psutil.Error:
+            return False
+        time.sleep(0.005)
+    return False
+
+
 @pytest.mark.slow
 def test_10_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path):
     """Ctrl-C reaches the whole process group (the command, the fork server importing sympy and the plugins, the
-    workers it is forking) at moments spread over the start-up: exit 130 with one line, no traceback from any
-    process, no output file left behind."""
-    rows = [{"id": i, "completion": f"\\boxed{{{i % 7}}}", "answer": str(i % 5)} for i in range(3000)]
-    src = jsonl(tmp_path / "in.jsonl", rows=rows)
+    workers it is forking) at moments spread over the start-up, counted from the fork server's start: exit 130 with
+    one line, no traceback from any process, no output file left behind. (Before the command has imported r1verify,
+    ~0.3 s, Ctrl-C is Python's own KeyboardInterrupt: nothing of r1verify runs yet.)"""
+    rows = [{"id": i, "completion": f"\\boxed{{{i % 7}}}", "answer": str(i % 5)} for i in range(60_000)]
+    src = jsonl(tmp_path / "in.jsonl", rows=rows)  # not done within the delays below
     out = tmp_path / "out.jsonl"
     args = [R1VERIFY, "verify", src, "-v", "math", "--batch-size", "1", "--workers", "1", "-o", out, "--summary", "none"]
-    for delay in (0.3, 0.6, 0.8, 1.0, 1.2, 1.5):
+    for delay in (0.0, 0.1, 0.3, 0.5, 0.8, 1.2):
         out.unlink(missing_ok=True)
         proc = subprocess.Popen([str(a) for a in args], stderr=subprocess.PIPE, text=True, start_new_session=True)
+        assert _fork_server_started(proc.pid), proc.communicate(timeout=60)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)

@@ -31,12 +31,13 @@ POSITIVE = click.IntRange(min=1)
 """A count that must be at least 1 (click names the option and the value when it is not)."""
 
 
-def interrupted(out_path: Path, rows: int, hint: str) -> NoReturn:
-    """Ctrl-C: say what was kept and how to go on, exit 130 (the shell's code for SIGINT)."""
-    if rows:
-        click.echo(f"\ninterrupted: {rows} rows are in {out_path}; {hint}", err=True)
+def interrupted(out_path: Path, rows: int, hint: str, run: DatasetRun | None) -> NoReturn:
+    """Ctrl-C: say what was kept and how to go on, exit 130 (the shell's code for SIGINT). ``run``: the command's
+    run, ``None`` when Ctrl-C came before it started."""
+    if run is None or run.discarded:
+        click.echo(f"\ninterrupted before a row was verified: {out_path} was left as it was", err=True)
     else:
-        click.echo(f"\ninterrupted before a row was written: {out_path} was left as it was", err=True)
+        click.echo(f"\ninterrupted: {rows} rows are in {out_path}; {hint}", err=True)
     raise SystemExit(EXIT_INTERRUPTED)
 
 
@@ -179,9 +180,9 @@ class DatasetRun:
     stopped: RunStopped | None = field(default=None, init=False)
     """Why the guard stopped the run."""
     outputs: Sequence[OutputFile] = ()
-    """The command's output files: a run that fails before writing to any of them leaves them all as they were."""
+    """The command's output files, kept or dropped together when the run fails (see :meth:`close`)."""
     discarded: bool = field(default=False, init=False)
-    """The run failed before writing a row: the outputs, and the summary JSON, were left as they were."""
+    """The run failed before a row was done: the outputs, and the summary JSON, were left as they were."""
     _streams: list[Generator[Verified, None, None]] = field(default_factory=list, init=False, repr=False)
 
     def verified(self) -> Iterator[Verified]:
@@ -190,13 +191,22 @@ class DatasetRun:
         self._streams.append(stream)
         return stream
 
-    def close(self) -> None:
-        """End every stream :meth:`verified` opened (a Ray execution stops before Ray may be shut down); a run
-        that stopped (a bad row, the guard) before writing to any output drops them all: an earlier output of the
-        same name stays as it was."""
+    def close(self, failed: bool = False) -> None:
+        """End every stream :meth:`verified` opened (a Ray execution stops before Ray may be shut down).
+
+        A run that failed (``failed``: an exception or Ctrl-C in the command; or a bad row, the guard) keeps or
+        drops its outputs together: before any row was done (none summarised, none written) they are all dropped,
+        so earlier files of the same names stay as they were; after, they are all kept, even one still empty
+        (``filter`` interrupted before its first kept row: an empty ``--out`` beside the ``--rejects`` written).
+        """
         for stream in self._streams:
             stream.close()
-        if (self.bad or self.stopped) and not any(out.written for out in self.outputs):
+        if not (failed or self.bad or self.stopped):
+            return
+        if self.summary.rows or any(out.written for out in self.outputs):
+            for out in self.outputs:
+                out.written = True  # committed when the command's with statement ends
+        else:
             for out in self.outputs:
                 out.discard()
             self.discarded = True
@@ -223,8 +233,11 @@ class DatasetRun:
         self.summary.skipped_rows = len(self.stream.skipped)
         summary_json = None if self.discarded else self.summary_json
         report_summary(self.summary, self.summary_format, summary_json, self.stream.skipped, extra)
+        if self.discarded:
+            out_hint = "; the outputs were left as they were"
         if self.stopped is not None:
-            click.echo(f"error: run stopped: {self.stopped}\n{self.summary.rows} rows were verified{out_hint}", err=True)
+            click.echo(f"error: run stopped: {self.stopped}\n{self.summary.rows} rows were verified{out_hint}",
+                       err=True)
             raise SystemExit(EXIT_RUN_STOPPED)
         if self.bad is not None:
             fail(
@@ -288,8 +301,10 @@ def dataset_run(
         )
         try:
             yield run
-        finally:  # a command that stopped reading early (an error in its loop) ends the stream now, not at GC
-            run.close()
+        except BaseException:  # an error in the command's loop, Ctrl-C: the stream ends now, not at GC
+            run.close(failed=True)
+            raise
+        run.close()
 
 
 def ray_input(input: str, split: str | None) -> tuple[Iterator[Row], int | None]:

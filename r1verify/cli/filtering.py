@@ -11,7 +11,7 @@ import click
 from ..io import write_jsonl
 from ..sft import sft_record
 from .app import cli
-from .common import dataset_options, dataset_run, interrupted, out_option, sft_format_option
+from .common import DatasetRun, dataset_options, dataset_run, interrupted, out_option, sft_format_option
 from ..backends.sharded import PartSpec
 from .app import fail
 from .outputs import OutputFile
@@ -54,6 +54,7 @@ def _filter_to_files(out_path: Path, fmt: str, rejects: Path | None, options: di
     kept = 0
     source = options["input"]
     outputs = {"--out": out_path, "--rejects": rejects, "--summary-json": options["summary_json"]}
+    run: DatasetRun | None = None
     try:  # a second output that cannot be opened drops the first one's temporary file (the with statement)
         with (
             OutputFile(out_path, "--out", [source], others=outputs) as out,
@@ -71,7 +72,8 @@ def _filter_to_files(out_path: Path, fmt: str, rejects: Path | None, options: di
                 reasons.update(f["rule"] for f in failures)
                 write_jsonl(rej, {**item.row.data, "reward": item.result.reward, "rejected_by": failures})
     except KeyboardInterrupt:
-        interrupted(out_path, kept, f"the rejected ones are in {rejects}; run the command again to redo it whole")
+        interrupted(out_path, kept, f"the rejected ones are in {rejects}; run the command again to redo it whole", run)
+    assert run is not None  # the with statement ran (anything else raised out of it)
     run.finish(
         extra={"kept": kept, "rejected": run.summary.rows - kept, "rejected_by": dict(reasons.most_common())},
         out_hint=f" ({kept} kept in {out_path})",

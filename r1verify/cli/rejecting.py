@@ -20,7 +20,7 @@ from ..rejection import (
 )
 from ..sft import sft_record
 from .app import cli, fail
-from .common import POSITIVE, dataset_options, dataset_run, interrupted, out_option, sft_format_option
+from .common import DatasetRun, POSITIVE, dataset_options, dataset_run, interrupted, out_option, sft_format_option
 from .outputs import OutputFile, check_target
 from .sharded_out import is_sharded_target, run_sharded
 from ..backends.sharded import PartSpec
@@ -112,6 +112,7 @@ def reject_command(
     stats = RejectionStats()
     source = options["input"]
     outputs = {"--out": target, "--per-prompt": per_prompt, "--summary-json": options["summary_json"]}
+    run: DatasetRun | None = None
     try:  # a second output that cannot be opened drops the first one's temporary file (the with statement)
         with (
             OutputFile(target, "--out", [source], others=outputs) as out,
@@ -140,7 +141,8 @@ def reject_command(
             except (InvalidRow, UnsortedInput) as exc:
                 fail(str(exc))
     except KeyboardInterrupt:
-        interrupted(target, stats.kept, "run the command again to redo it whole")
+        interrupted(target, stats.kept, "run the command again to redo it whole", run)
+    assert run is not None  # the with statement ran (anything else raised out of it)
     extra = stats.to_dict() | ({"generation": made} if made is not None else {})
     run.finish(extra=extra, out_hint=f" ({stats.kept} kept in {target})")
 

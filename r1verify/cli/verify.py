@@ -9,7 +9,7 @@ import click
 
 from ..io import output_record, write_jsonl
 from .app import cli, fail
-from .common import dataset_options, dataset_run, interrupted, out_option
+from .common import DatasetRun, dataset_options, dataset_run, interrupted, out_option
 from .outputs import OutputFile
 from ..backends.sharded import PartSpec
 from .resume import ResumePoint
@@ -64,6 +64,7 @@ def verify_to_file(out_path: Path, resume: bool, options: dict[str, Any]) -> Non
         options["limit"] = max(0, options["limit"] - point.rows)
     others = {"--summary-json": options["summary_json"]}
     out = OutputFile(out_path, "--out", [options["input"]], keep_bytes=point.size, others=others)
+    run: DatasetRun | None = None
     try:
         with out, dataset_run(outputs=[out], **options) as run:
             run.rows = point.skip_done(run.rows, run.stream.columns, run.summary)
@@ -71,6 +72,7 @@ def verify_to_file(out_path: Path, resume: bool, options: dict[str, Any]) -> Non
                 write_jsonl(out, output_record(item.row, item.result))
                 run.summary.add([item.result])
     except KeyboardInterrupt:
-        interrupted(out_path, point.rows + out.lines, "run the same command with --resume to go on from there")
+        interrupted(out_path, point.rows + out.lines, "run the same command with --resume to go on from there", run)
+    assert run is not None  # the with statement ran (anything else raised out of it)
     extra = {"resumed_rows": point.rows} if resume else None
     run.finish(extra=extra, out_hint=f" and written to {out_path}")

@@ -75,7 +75,8 @@ def run_killing_the_worker(cluster, args: list[str], out: Path, stage: str) -> t
     deadline = time.monotonic() + 240
     while proc.poll() is None and time.monotonic() < deadline:
         if done_at_kill is None and done_dir.exists():
-            done = {p.name for p in done_dir.iterdir() if p.name.startswith("groups-") == (stage == "group")}
+            records = [p.name for p in done_dir.iterdir() if p.suffix == ".json" and not p.name.startswith(".")]
+            done = {name for name in records if name.startswith("groups-") == (stage == "group")}
             if done:
                 ray_cluster.remove_node(worker, allow_graceful=False)
                 done_at_kill = done
