@@ -9,7 +9,9 @@ look-alike letters and zero-width characters hide nothing.
 - Marks (:func:`marks`): a logical connective (``\\lor``, ``\\land``, ``\\neg``, ``\\not``, ``∨``), an arrow or
   equivalence (``\\to``, ``\\Rightarrow``, ``\\iff``), a relation other than ``=``, ``\\approx`` and the order
   relations (``\\sim``, ``\\equiv``, ``\\cong``, ``\\simeq``, ``\\mid``, a single ``|``), a struck-out part
-  (``\\cancel``), a question mark, a ``cases`` or ``array`` environment, several values separated by ``;``.
+  (``\\cancel``), a question mark, a ``cases`` or ``array`` environment, several values separated by ``;``;
+  loose or negated order relations (``\\gtrsim``, ``\\ll``, ``\\nless``), ``\\neq``, ``\\propto``, set relations
+  (``\\subset``), and ``\\in`` unless it puts a name in a set or interval (``x \\in [1, 2)``).
   (Chains of ``=`` and ``\\approx`` are checked for consistency instead:
   :func:`r1verify_math.symbolic.inconsistent_relation`.)
 - Words (:func:`words`): in LaTeX, every letter inside a text macro (``\\text``, ``\\textsf``, ``\\emph``,
@@ -52,20 +54,41 @@ _MARKS = {  # name: (pattern, what it is)
     "question mark": (r"\?", "a question mark"),
     "ellipsis": (r"\\(?:dots|ldots|cdots|dotsc|dotsb)(?![A-Za-z])|\.\.\.|…", "an ellipsis"),
     "inequality": (
-        r"\\(?:geq?|leq?|geqslant|leqslant|gt|lt)(?![A-Za-z])|[≥≤]|<(?![|/A-Za-z])|(?<![|A-Za-z/-])>",
+        r"\\(?:geq?q?|leq?q?|geqslant|leqslant|gt|lt)(?![A-Za-z])|[≥≤≦≧]|<(?![|/A-Za-z])|(?<![|A-Za-z/-])>",
         "an inequality",
+    ),
+    "loose order": (
+        r"\\(?:gtrsim|lesssim|gtrapprox|lessapprox|ll|gg|lll|ggg|nless|ngtr|nleq|ngeq|nleqq|ngeqq|nleqslant|ngeqslant"
+        r"|lneqq?|gneqq?|lvertneqq|gvertneqq|gtrless|lessgtr|prec|succ|preceq|succeq|precsim|succsim)(?![A-Za-z])"
+        r"|[≪≫≲≳≮≯≰≱≺≻]",
+        "a loose, negated or strict-order relation",
+    ),
+    "neq": (r"\\(?:neq|ne|nequiv)(?![A-Za-z])|[≠≢]|(?<![<>=!\d])!=(?!=)", "a not-equal sign"),
+    "propto": (r"\\(?:propto|varpropto)(?![A-Za-z])|∝", "a proportionality sign"),
+    "set relation": (
+        r"\\(?:subset|supset|subseteq|supseteq|subsetneq|supsetneq|subseteqq|supseteqq|sqsubset|sqsupset|ni|notin)"
+        r"(?![A-Za-z])|[⊂⊃⊆⊇⊊⊋∉∋]",
+        "a set relation",
     ),
     "cases": (r"\\begin\s*\{\s*[dr]?cases\*?\s*\}", "a cases environment"),
     "array": (r"\\begin\s*\{\s*array\s*\}", "an array environment"),
     "matrix": (r"\\begin\s*\{\s*[pbBvV]?matrix\*?\s*\}|\\begin\s*\{\s*smallmatrix\s*\}", "a matrix"),
 }
-_DESCRIPTIONS = {name: what for name, (_, what) in _MARKS.items()} | {"semicolon": "values separated by ';'"}
+_DESCRIPTIONS = {name: what for name, (_, what) in _MARKS.items()} | {
+    "semicolon": "values separated by ';'",
+    "element": "an element sign that does not put a name in a set",
+}
 _MARK = re.compile("|".join(f"(?P<m{i}>{pattern})" for i, (pattern, _) in enumerate(_MARKS.values())))
 _MARK_NAMES = list(_MARKS)
 _HARMLESS = {"matrix", "interval"}
 _INTERVAL = re.compile(r"^[\s$]*(?:\\left)?\s*[\[(].*,.*[\])][\s$.]*$", re.DOTALL)
 """Marks that never make an answer wrong by themselves (a matrix is a value); a matrix reference also allows
 an ``array``."""
+_IN = re.compile(r"\\in(?![A-Za-z])|∈")
+_MEMBERSHIP = re.compile(r"(?:^|[\s,;{(\[])(?:[A-Za-z](?:_\{?\w+\}?)?'*|\\[A-Za-z]+)\s*$")
+"""A name right before ``\\in``: ``x \\in``, ``x_1 \\in``, ``\\theta \\in``."""
+_SET_START = re.compile(r"\s*(?:\\left|\\[{]|\\(?:mathbb|mathbf|emptyset|varnothing|R|N|Z|Q|C)(?![a-z])|[\[(\]{ℝℕℤℚℂ∅])")
+"""What a set or interval starts with: ``[``, ``(``, ``\\{``, ``\\mathbb{R}``, ``\\emptyset``, ``]0, 1[``."""
 _BAR = re.compile(r"\\[lr]?vert(?![A-Za-z])|(?<!\\)\|")
 _BRACKETS = re.compile(r"\\[{}]|[{}()\[\]]|(?<!\\);")
 _TEXT = re.compile(rf"\\(?P<macro>{TEXT_MACROS}|{FONT_MACROS})\s*\{{(?P<arg>[^{{}}]*)\}}")
@@ -91,6 +114,8 @@ def marks(answer: str) -> frozenset[str]:
         found.add("mid")  # a lone bar is "divides" or "such that"; pairs are absolute values
     if _top_level_semicolon(text):
         found.add("semicolon")
+    if any(not _MEMBERSHIP.search(text, 0, m.start()) or not _SET_START.match(text, m.end()) for m in _IN.finditer(text)):
+        found.add("element")  # "\in 5", "x \in 5": only "x \in [1, 2)" (a name in a set or interval) is a value
     if _INTERVAL.match(text) or "\\cup" in text or "\\infty" in text:
         found.add("interval")  # an interval or ray: an inequality may state the same set
     return frozenset(found)
