@@ -321,7 +321,11 @@ class Engine:
         unique: dict[bytes, _Unique] = {}
         for index, sample in enumerate(samples):
             domain = self.recipe.effective_domain(sample.domain)
+            unrouted = self.recipe.unrouted(domain)
             for spec, verifier in self._built:
+                if unrouted and spec.domains is not None:  # never "skipped": the row would pass unjudged
+                    collector.put(index, spec.name, Verdict.setup_error(unrouted))
+                    continue
                 if not spec.applies_to(domain):
                     collector.put(
                         index, spec.name, Verdict.skipped(f"domain {domain!r} is not one of {list(spec.domains or ())}")

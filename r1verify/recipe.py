@@ -245,8 +245,31 @@ class Recipe:
                 raise RecipeError(f"{where}: {exc}") from None
         return built
 
+    @property
+    def domains(self) -> frozenset[str]:
+        """Every domain some verifier is limited to (empty: no verifier routes by domain)."""
+        return frozenset(d for spec in self.specs for d in spec.domains or ())
+
     def effective_domain(self, domain: str | None) -> str | None:
-        return domain if domain is not None else self.default_domain
+        """The domain a sample is routed by: its own (``Math`` is ``math`` when only that is known), else the
+        recipe's ``default_domain``."""
+        if domain is None:
+            return self.default_domain
+        if domain not in self.domains and domain.strip().lower() in self.domains:
+            return domain.strip().lower()
+        return domain
+
+    def unrouted(self, domain: str | None) -> str | None:
+        """Why a sample of ``domain`` (an effective domain) would pass unjudged, or ``None``: the recipe routes by
+        domain and no verifier takes this one (``maths``, ``coding``), so every verifier that judges answers
+        would be skipped and the sample paid for its format alone."""
+        if domain is None or not self.domains or domain in self.domains:
+            return None
+        return (
+            f"domain {domain!r} matches no verifier of recipe {self.name!r}, whose verifiers judge the domains "
+            f"{sorted(self.domains)}; fix the rows' domain (or --map domain=COLUMN, the recipe's default_domain), "
+            f"or add a verifier for {domain!r} to the recipe"
+        )
 
     def combine(self, verdicts: Mapping[str, Verdict]) -> tuple[float, bool, dict[str, float | None]]:
         """(reward, passed, effective score per verifier) from one sample's verdicts.

@@ -9,7 +9,12 @@ import pytest
 
 from r1verify import Engine, Recipe, Sample
 
-RECIPE = '[verifiers.accuracy]\nverifier = "behave"\ndomains = ["math"]\n'
+RECIPE = (
+    '[verifiers.accuracy]\nverifier = "behave"\ndomains = ["math"]\n'
+    # code rows are judged by a verifier of their own (weight 0: the reward is accuracy's), so `accuracy` is
+    # skipped on them; a domain no verifier takes would be a setup error instead (tests/test_recipe.py)
+    '[verifiers.program]\nverifier = "behave"\ndomains = ["code"]\nweight = 0.0\n'
+)
 # a correct math answer; a math sample whose verifier raises ("raise", see tests/helpers.py); a code sample
 ROWS = [("2", "math"), ("raise", "math"), ("2", "code")]
 
@@ -42,7 +47,7 @@ def test_trl_reward_function_values(recipe_file, on_error, expected):
 
     rf = reward_funcs(str(recipe_file), on_error=on_error, workers=1)
     try:
-        [accuracy] = rf.funcs
+        accuracy = next(f for f in rf.funcs if f.__name__ == "accuracy")
         got = accuracy(prompts=["q"] * 3, completions=[c for c, _ in ROWS], answer=["2"] * 3, domain=[d for _, d in ROWS])
     finally:
         rf.close()
@@ -102,3 +107,28 @@ def test_verl_refuses_a_verifier_named_like_its_own_keys(tmp_path, behave_plugin
     recipe.write_text('[verifiers.acc]\nverifier = "behave"\n')
     with pytest.raises(ValueError, match="acc.*would overwrite them; rename"):
         compute_score("x", "2", "2", recipe=str(recipe))
+
+
+def test_a_domain_no_verifier_takes_stops_the_cli_run_instead_of_passing_wrong_answers(tmp_path):
+    """``--default-domain maths`` upstream, a ``coding`` column: with reasoning-rl (math and code verifiers) a wrong
+    answer of such a row used to be `passed` with accuracy skipped; now the run stops (exit 3) naming the fix."""
+    import json
+
+    from click.testing import CliRunner
+
+    from r1verify.cli import cli
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": i, "completion": "<think>ok</think> \\boxed{41}", "answer": "42", "domain": "maths"} for i in range(10)]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = CliRunner().invoke(cli, ["verify", str(src), "-r", "reasoning-rl", "-o", str(tmp_path / "out.jsonl"),
+                                      "--workers", "1", "--summary", "none"])
+    assert result.exit_code == 3, result.output
+    assert "domain 'maths' matches no verifier" in result.stderr and "['code', 'math']" in result.stderr
+    upper = tmp_path / "upper.jsonl"
+    upper.write_text(json.dumps({**rows[0], "domain": "Math"}) + "\n")
+    result = CliRunner().invoke(cli, ["verify", str(upper), "-r", "reasoning-rl", "-o", str(tmp_path / "u.jsonl"),
+                                      "--workers", "1", "--summary", "none"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "u.jsonl").read_text())
+    assert record["verdicts"]["accuracy"]["status"] == "wrong" and record["passed"] is False

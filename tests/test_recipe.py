@@ -108,7 +108,9 @@ def test_min_score_defines_passing_for_score_valued_verifiers():
     assert r.combine({"lang": Verdict.scored(0.5)})[1] is False
 
 
-def test_domain_routing_skips_verifiers_for_other_domains(behave_plugin):
+def test_domain_routing_skips_verifiers_for_other_domains_and_refuses_a_domain_none_takes(behave_plugin):
+    """``acc`` judges math only. A ``code`` row, which no verifier of this recipe judges, is not paid for the
+    rest of its verdicts unjudged: ``acc`` is a setup error naming the domains the recipe knows."""
     r = Recipe.from_dict(
         {
             "verifiers": {
@@ -126,9 +128,31 @@ def test_domain_routing_skips_verifiers_for_other_domains(behave_plugin):
             ]
         )
     assert math.verdicts["acc"].status is Status.CORRECT
-    assert code.verdicts["acc"].status is Status.SKIPPED and "'code'" in code.verdicts["acc"].reason
-    assert code.scores["acc"] is None and code.reward == 1.0
+    assert code.verdicts["acc"].is_setup_error and "domain 'code' matches no verifier" in code.verdicts["acc"].reason
+    assert "['math']" in code.verdicts["acc"].reason and not code.passed
     assert unknown.verdicts["acc"].status is Status.SKIPPED  # no domain and no default_domain
+
+
+def test_a_domain_in_another_case_is_the_recipes_domain_and_a_misspelt_one_is_refused(behave_plugin):
+    r = Recipe.from_dict(
+        {
+            "verifiers": {
+                "acc": {"verifier": "exact_match", "domains": ["math"]},
+                "code": {"verifier": "behave", "domains": ["code"]},
+                "any": {"verifier": "behave"},
+            }
+        }
+    )
+    with Engine(r, workers=1) as engine:
+        upper, misspelt = engine.verify(
+            [Sample("<think>.</think> 2", reference="1", domain="Math"), Sample("<think>.</think> 2", reference="1",
+                                                                               domain="maths")]
+        )
+    assert upper.verdicts["acc"].status is Status.WRONG and upper.verdicts["code"].status is Status.SKIPPED
+    assert not upper.passed
+    for name in ("acc", "code"):  # a wrong answer is never passed unjudged
+        assert misspelt.verdicts[name].is_setup_error and "['code', 'math']" in misspelt.verdicts[name].reason
+    assert not misspelt.passed and misspelt.verdicts["any"].status is not Status.ERROR
 
 
 def test_from_verifier_args_rejects_duplicates_without_a_name():

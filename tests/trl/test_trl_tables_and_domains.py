@@ -38,8 +38,10 @@ def test_a_row_of_a_left_out_domain_raises_at_its_batch(make_rf, logs):
     rf = make_rf(make_recipe(**RECIPE), domains=["math"])
     with pytest.raises(DomainError, match=r"domain 'code', which reward_funcs\(domains=...\) did not list"):
         rf.funcs[0](prompts=["q"], completions=["x"], answer=["4"], domain=["code"], **logs.kwargs())
-    with pytest.raises(ValueError, match="no verifier applies"):
+    with pytest.raises(ValueError, match=r"domains \['chemistry'\] match no verifier"):
         make_rf(make_recipe(accuracy=RECIPE["accuracy"]), domains=["chemistry"])
+    with pytest.raises(ValueError, match=r"domains \['maths'\] match no verifier .* \['code', 'math'\]"):
+        make_rf(make_recipe(**RECIPE), domains=["maths"])  # before: accuracy silently dropped, format kept
     with pytest.raises(ValueError, match="non-empty list"):
         make_rf(make_recipe(**RECIPE), domains="math")
 
