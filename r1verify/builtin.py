@@ -7,9 +7,26 @@ from importlib import resources
 from pathlib import Path
 
 from .hookspecs import hookimpl
+from .io import REFERENCE_ALIASES
 from .sample import Sample
 from .verdict import Verdict
 from .verifier import Verifier
+
+
+NO_REFERENCE_FIX = (
+    "map the column that holds it: --map reference=COLUMN (CLI; unmapped, the first of "
+    + ", ".join(REFERENCE_ALIASES)
+    + "), reward_funcs(..., reference=COLUMN) (TRL), --data.label_key COLUMN (OpenRLHF), "
+    "reward_model.ground_truth (veRL)"
+)
+"""How to give a sample its reference: the second half of every "the sample has no reference" setup error."""
+
+
+def no_reference(reason: str) -> Verdict:
+    """The verdict of a verifier that needs a reference on a sample that has none: a setup error, since a run
+    whose samples all lack one (the column is named outside the list above) can judge nothing. A run that has
+    judged samples before counts it as an error like any other (see :mod:`r1verify.guard`)."""
+    return Verdict.setup_error(f"{reason}; {NO_REFERENCE_FIX}")
 
 
 def final_answer(completion: str, delimiter: str) -> str | None:
@@ -51,7 +68,7 @@ class ExactMatch(Verifier):
 
     def verify(self, sample: Sample) -> Verdict:
         if sample.reference is None:
-            return Verdict.error("no reference to compare with")
+            return no_reference("the sample has no reference to compare with")
         answer = self._answer(sample)
         if answer is None:
             return Verdict.format_error(f"no {self.options.delimiter!r} in the completion")

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from r1verify import Sample, Status
+from r1verify.builtin import NO_REFERENCE_FIX
 
 from .parts import cut
 
@@ -29,6 +30,21 @@ _JUDGEMENTS = {
 
 class Undecidable(Exception):
     """Correctness cannot be established for this sample; the message says why and how to fix it."""
+
+    setup_error = False
+
+
+class MissingInput(Undecidable):
+    """The sample lacks the input correctness is read from (its reference, its ``meta`` field): when every
+    sample lacks it, the column is missing or named otherwise, a setup mistake (see :mod:`r1verify.guard`)."""
+
+    setup_error = True
+
+
+class JudgeSetupError(Undecidable):
+    """The judge verifier failed with a setup error (see :meth:`r1verify.Verdict.setup_error`)."""
+
+    setup_error = True
 
 
 def last_boxed(text: str) -> str | None:
@@ -78,7 +94,8 @@ def normalize(text: str) -> str:
 
 def from_reference(sample: Sample, think_tag: str) -> bool:
     if sample.reference is None:
-        raise Undecidable("no reference to compare the answer with (correctness = 'reference')")
+        raise MissingInput(f"the sample has no reference to compare the answer with (correctness = 'reference'); "
+                           f"{NO_REFERENCE_FIX}")
     refs = sample.reference if isinstance(sample.reference, (list, tuple)) else [sample.reference]
     answer = normalize(final_answer(sample.completion, think_tag))
     return bool(answer) and any(answer == normalize(r) for r in refs)
@@ -86,8 +103,8 @@ def from_reference(sample: Sample, think_tag: str) -> bool:
 
 def from_meta(sample: Sample, key: str) -> bool:
     if key not in sample.meta:
-        raise Undecidable(f"meta has no {key!r} field (correctness = 'meta'): add it to each row, or use "
-                          f"correctness = 'reference' or 'verifier'")  # fmt: skip
+        raise MissingInput(f"meta has no {key!r} field (correctness = 'meta'): add it to each row (or set "
+                           f"meta_key to the column that holds it), or use correctness = 'reference' or 'verifier'")
     value: Any = sample.meta[key]
     if isinstance(value, dict) and "status" in value:
         value = value["status"]
@@ -100,7 +117,9 @@ def from_meta(sample: Sample, key: str) -> bool:
     raise Undecidable(f"meta[{key!r}] = {value!r} is not a judgement: use true/false, 1/0 or a verdict status")
 
 
-def from_verdict_status(status: Status, judge: str, reason: str) -> bool:
+def from_verdict_status(status: Status, judge: str, reason: str, *, setup: bool = False) -> bool:
+    """``setup``: the judge's verdict is a setup error, which the length verdict passes on as one."""
     if status.value in _JUDGEMENTS:
         return _JUDGEMENTS[status.value]
-    raise Undecidable(f"the judge {judge!r} could not decide ({status.value}: {reason})")
+    error = JudgeSetupError if setup else Undecidable
+    raise error(f"the judge {judge!r} could not decide ({status.value}: {reason})")

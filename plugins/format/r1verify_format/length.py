@@ -77,14 +77,14 @@ class Length(Verifier):
         if o.correctness == "meta":
             return correctness.from_meta(sample, o.meta_key)
         verdict = self._judge().verify(sample)
-        return correctness.from_verdict_status(verdict.status, o.judge, verdict.reason)
+        return correctness.from_verdict_status(verdict.status, o.judge, verdict.reason, setup=verdict.is_setup_error)
 
     def verify(self, sample: Sample) -> Verdict:
         o = self.options
         try:
             correct = self._correct(sample)
         except correctness.Undecidable as exc:
-            return Verdict.error(str(exc))
+            return (Verdict.setup_error if exc.setup_error else Verdict.error)(str(exc))
         length, unit = measure(sample.completion, o)
         if o.mode == "kimi":
             score = kimi_length(length, o.min_length, o.max_length, correct)

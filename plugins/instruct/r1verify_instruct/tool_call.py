@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from r1verify import Sample, Verdict, Verifier
+from r1verify.builtin import no_reference
 from r1verify.templates import TemplateName
 
 from .answer import Part, answer_or_verdict, graded_text
@@ -15,6 +16,11 @@ from .calls import Call, CallFormat, CallFormatError, calls_from_json, parse_cal
 from .match import ValueRules, call_mismatch
 
 Order = Literal["ordered", "set"]
+
+
+class NoReferenceCalls(CallFormatError):
+    """The sample has no reference calls at all: when every sample lacks them, the column is missing or named
+    otherwise, a setup mistake (see :mod:`r1verify.guard`)."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ def _reference(sample: Sample, key: str) -> list[Call]:
         except ValueError as exc:
             raise CallFormatError(f"the reference calls are not JSON: {exc}") from None
     if value is None:
-        raise CallFormatError("no reference calls" + (f" in meta.{key}" if key else " (the sample has no reference)"))
+        raise NoReferenceCalls("no reference calls" + (f" in meta.{key}" if key else " (the sample has no reference)"))
     calls = calls_from_json(value, "the reference")
     if not calls:
         raise CallFormatError("the reference has no calls")
@@ -100,6 +106,12 @@ class ToolCall(Verifier):
     def verify(self, sample: Sample) -> Verdict:
         try:
             expected = _reference(sample, self.options.reference_key)
+        except NoReferenceCalls as exc:
+            if self.options.reference_key:
+                return Verdict.setup_error(
+                    f"{exc}: add the field to each row, or set reference_key to the column that holds the calls"
+                )
+            return no_reference(str(exc))
         except CallFormatError as exc:
             return Verdict.error(str(exc))
         graded = answer_or_verdict(sample.completion, self.options.part, self.options.template)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from r1verify.builtin import NO_REFERENCE_FIX
+
 from .answer import Answer
 from .latex import boxed_contents
 
@@ -27,14 +29,26 @@ FORMS = "an answer string or number, a MATH solution with \\boxed{}, a GSM8K rat
 class UnreadableReference(ValueError):
     """The reference cannot be read; the message says which forms are accepted."""
 
+    setup_error = False
+
+
+class MissingReference(UnreadableReference):
+    """The sample has no reference at all (none, an empty list, blank text): when every sample lacks one, the
+    reference column is missing or named otherwise, a setup mistake (see :mod:`r1verify.guard`). The message
+    names the fix. A reference that is there but cannot be read stays a per-sample :class:`UnreadableReference`."""
+
+    setup_error = True
+
 
 def reference_answers(reference: Any) -> tuple[str, ...]:
     """The acceptable answers a reference names (raises :class:`UnreadableReference` when it names none)."""
     if reference is None:
-        raise UnreadableReference(f"the sample has no reference; set it to {FORMS}")
+        raise MissingReference(f"the sample has no reference; {NO_REFERENCE_FIX}")
+    if isinstance(reference, str) and not reference.strip():
+        raise MissingReference(f"the reference {reference!r} contains no answer (it is empty); {NO_REFERENCE_FIX}")
     if isinstance(reference, (list, tuple)):
         if not reference:
-            raise UnreadableReference(f"the reference is an empty list; give at least one answer ({FORMS})")
+            raise MissingReference(f"the reference is an empty list; give at least one answer ({FORMS})")
         return tuple(answer for item in reference for answer in _answers(item))
     return _answers(reference)
 
