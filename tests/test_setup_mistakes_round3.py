@@ -4,6 +4,8 @@
    "no reference", reward 0, exit 0. "The sample has no reference at all" is a setup error now, so a run whose
    first samples all lack one stops (CLI exit 3, adapters ``RunStopped``) naming ``--map reference=COLUMN``; a
    reference that is there but unreadable stays a per-sample ``error``, and a run that has judged samples goes on.
+6. A ``tokenizer`` path that does not exist (docs/format.md's example recipe): every row ``error``, exit 0,
+   nothing on stderr. A tokenizer that cannot be loaded is a setup error now.
 """
 
 from __future__ import annotations
@@ -139,3 +141,35 @@ def test_math_verifier_without_reference_is_a_setup_error():
 
     verdict = Math().verify(Sample("<think>r</think> \\boxed{42}"))
     assert verdict.is_setup_error and "--map reference=COLUMN" in verdict.reason
+
+
+# ---------------------------------------------------------------- 6: tokenizer
+def test_a_missing_tokenizer_is_a_setup_error(tmp_path):
+    from r1verify_format.measure import TokenizerError, TokenizerNotFound, encoder
+    from r1verify_format.overlong import Overlong
+
+    with pytest.raises(TokenizerNotFound) as caught:
+        encoder(str(tmp_path / "nope"))
+    assert isinstance(caught.value, FileNotFoundError) and caught.value.setup_error is True
+    broken = tmp_path / "tokenizer.json"
+    broken.write_text("{not a tokenizer")
+    with pytest.raises(TokenizerError, match=r"cannot be loaded") as caught:
+        encoder(str(broken))
+    assert caught.value.setup_error is True
+    with pytest.raises(TokenizerNotFound):
+        Overlong(max_length=100, tokenizer=str(tmp_path / "nope")).verify(Sample("x"))
+
+
+def test_cli_stops_on_the_docs_recipe_with_a_tokenizer_that_is_not_there(tmp_path):
+    recipe = tmp_path / "fmt.toml"
+    missing = tmp_path / "models" / "qwen3-8b"
+    recipe.write_text(
+        '[verifiers.overlong]\nweight = 1.0\n'
+        f'options = {{ max_length = 16384, cache_length = 4096, tokenizer = "{missing}" }}\n'
+        '[verifiers.repetition]\nweight = 1.0\noptions = { ngram_size = 20, unit = "auto" }\n'
+    )
+    src = write_jsonl(tmp_path / "in.jsonl", [{"completion": f"answer {i}"} for i in range(12)])
+    result = run("verify", src, "-r", recipe, "--workers", 1, "-o", tmp_path / "out.jsonl", "--summary", "none")
+    assert result.exit_code == 3, result.output
+    assert "run stopped: verifier 'overlong' failed on every sample so far (8) with a setup error" in result.stderr
+    assert f"tokenizer '{missing}' not found" in result.stderr

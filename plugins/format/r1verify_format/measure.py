@@ -17,7 +17,33 @@ _encoders: dict[str, Encode] = {}
 _lock = threading.Lock()
 
 
+class TokenizerError(RuntimeError):
+    """The configured tokenizer cannot be loaded (missing path, unreadable file, library not installed). Every
+    sample shares it, so it is a setup error (``setup_error``): the run stops with this message instead of giving
+    every sample an ``error`` verdict (see :mod:`r1verify.guard`)."""
+
+    setup_error = True
+
+
+class TokenizerNotFound(TokenizerError, FileNotFoundError):
+    """The ``tokenizer`` path is neither a ``tokenizer.json`` file nor a local tokenizer directory."""
+
+
 def _load(path: str) -> Encode:
+    try:
+        return _open(path)
+    except TokenizerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to load is the configuration's, shared by every sample
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise TokenizerError(
+            f"tokenizer {path!r} cannot be loaded ({type(exc).__name__}" + (f": {first}" if first else "") + "): "
+            "give a tokenizer.json file or a local tokenizer directory (install 'tokenizers', or 'transformers' "
+            "for a directory without tokenizer.json), or leave 'tokenizer' empty to count characters"
+        ) from exc
+
+
+def _open(path: str) -> Encode:
     p = Path(path).expanduser()
     if p.is_dir() and (p / "tokenizer.json").is_file() and not (p / "tokenizer_config.json").is_file():
         p = p / "tokenizer.json"
@@ -31,7 +57,7 @@ def _load(path: str) -> Encode:
 
         hf = AutoTokenizer.from_pretrained(str(p), local_files_only=True)
         return lambda text: list(hf(text, add_special_tokens=False)["input_ids"])
-    raise FileNotFoundError(
+    raise TokenizerNotFound(
         f"tokenizer {path!r} not found: give a tokenizer.json file or a local tokenizer directory "
         f"(e.g. a model snapshot's folder), or leave 'tokenizer' empty to count characters"
     )
