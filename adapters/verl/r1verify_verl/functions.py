@@ -3,7 +3,8 @@
 ``reward.custom_reward_function.path=pkg://r1verify_verl.functions`` with ``name=compute_score`` (veRL 0.9's
 reward loop and its ``naive``/``dapo`` managers) or ``name=compute_score_batch`` (veRL's legacy ``batch``
 manager). Options come from ``reward.custom_reward_function.reward_kwargs`` (veRL passes them as keyword
-arguments): ``recipe``, ``workers``, ``domains``, ``on_error``, ``timeout``, ``max_error_rate``.
+arguments): ``recipe``, ``workers``, ``domains``, ``on_error``, ``timeout``, ``max_error_rate``. Any other key (a
+misspelling such as ``max_eror_rate``) or a value of the wrong kind raises ``ValueError`` naming the key.
 
 A row that cannot be read or an engine call that failed gives ``score = on_error`` and an ``error`` field saying
 why. Setup mistakes raise into veRL instead, with the fix in the message, so a run never trains on silent zeros:
@@ -20,7 +21,7 @@ from typing import Any
 
 from .batcher import Batcher
 from .routing import sample_from_verl
-from .scoring import Scorer, start_scorer
+from .scoring import Scorer, option_number, start_scorer
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds ``compute_score`` waits for its batch before answering ``on_error`` (the engine's own deadlines are
@@ -52,7 +53,7 @@ def compute_score(
         item: Any = sample_from_verl(data_source, solution_str, ground_truth, extra_info, domains=scorer.settings.domains)
     except (TypeError, ValueError) as exc:
         item = exc
-    timeout = float(kwargs.get("timeout") or DEFAULT_TIMEOUT)
+    timeout = option_number(kwargs, "timeout", DEFAULT_TIMEOUT)
     future = _batcher(scorer).submit(item)
     try:
         return future.result(timeout=timeout)

@@ -27,7 +27,7 @@ from verl.workers.reward_manager.abstract import AbstractRewardManager
 from .batcher import Batcher, BatchOptions
 from .functions import DEFAULT_TIMEOUT
 from .routing import sample_from_verl
-from .scoring import Scorer, start_scorer
+from .scoring import MANAGER_KEYS, Scorer, option_number, start_scorer
 
 NAME = "r1verify"
 
@@ -110,9 +110,9 @@ class R1VerifyRewardManager(RewardManagerBase):
         super().__init__(config, tokenizer, compute_score)
         reward_cfg = config.get("reward") if hasattr(config, "get") else None
         options = {**_plain_mapping(reward_cfg.get("reward_kwargs") if reward_cfg is not None else None), **kwargs}
-        self.scorer = start_scorer(options)
-        self.timeout = float(options.get("timeout") or DEFAULT_TIMEOUT)
-        self.batcher = Batcher(self.scorer, BatchOptions(max_wait=float(options.get("max_wait", 0.005))))
+        self.scorer = start_scorer(options, MANAGER_KEYS)
+        self.timeout = option_number(options, "timeout", DEFAULT_TIMEOUT)
+        self.batcher = Batcher(self.scorer, BatchOptions(max_wait=option_number(options, "max_wait", 0.005)))
 
     async def run_single(self, data: DataProto) -> dict[str, Any]:
         data = data[-1:]  # multi-sequence outputs: the last sequence is the response (as veRL's naive manager)

@@ -14,7 +14,9 @@ veRL's metrics skip ``None`` and string values, so statuses and errors reach the
 
 from __future__ import annotations
 
+import difflib
 import logging
+import math
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -165,11 +167,44 @@ def shared_scorer(settings: ScoreSettings) -> Scorer:
         return scorer
 
 
-def start_scorer(kwargs: Mapping[str, Any]) -> Scorer:
-    """The shared scorer for veRL's ``reward_kwargs``, its recipe built now: a misspelled recipe or a bad option
-    raises here (veRL stops with the fix) instead of scoring every sample 0."""
+SCORE_KEYS: dict[str, str] = {
+    "recipe": "a recipe name or a .toml file",
+    "workers": "verifier worker processes (a whole number)",
+    "domains": "data_source -> domain routes ('source=domain,...')",
+    "on_error": "the score of a sample that could not be verified (a number)",
+    "max_error_rate": "stop past this share of failed samples (a number between 0 and 1)",
+    "timeout": "seconds a call waits for its result (a positive number)",
+}
+"""The ``reward_kwargs`` keys r1verify reads, with what each takes (the reward-loop manager adds ``max_wait``)."""
+MANAGER_KEYS: dict[str, str] = {**SCORE_KEYS, "max_wait": "seconds a sample waits for others (a number >= 0)"}
+"""The keys of :class:`r1verify_verl.manager.R1VerifyRewardManager`."""
+VERL_KEYS = frozenset(
+    {
+        "reward_router_address",
+        "reward_model_tokenizer",
+        "sandbox_fusion_url",
+        "concurrent_semaphore",
+        "memory_limit_mb",
+        "max_resp_len",
+        "overlong_buffer_cfg",
+        "num_examine",
+        "reward_fn_key",
+        "compute_score",
+        "config",
+        "tokenizer",
+    }
+)
+"""Keyword arguments veRL itself passes next to ``reward_kwargs`` (reward model, sandbox fusion, DAPO's overlong
+settings, the managers' own): accepted and not used."""
+
+
+def start_scorer(kwargs: Mapping[str, Any], keys: Mapping[str, str] = SCORE_KEYS) -> Scorer:
+    """The shared scorer for veRL's ``reward_kwargs``, its recipe built now: a misspelled key, a bad value, a
+    misspelled recipe or a bad option raises here (veRL stops with the fix) instead of scoring every sample 0.
+    ``keys``: the keys this entry point reads."""
+    settings = settings_from_kwargs(kwargs, keys)
     try:
-        scorer = shared_scorer(settings_from_kwargs(kwargs))
+        scorer = shared_scorer(settings)
         scorer.recipe.build()
     except Exception as exc:
         raise ValueError(
@@ -179,18 +214,80 @@ def start_scorer(kwargs: Mapping[str, Any]) -> Scorer:
     return scorer
 
 
-def settings_from_kwargs(kwargs: Mapping[str, Any]) -> ScoreSettings:
+def check_keys(kwargs: Mapping[str, Any], keys: Mapping[str, str] = SCORE_KEYS) -> None:
+    """Raises ``ValueError`` naming a key of ``kwargs`` that is neither r1verify's nor veRL's own (a misspelled
+    ``max_error_rate`` would otherwise switch the guard off without a word), with the closest valid key."""
+    for key in kwargs:
+        if key in keys or key in VERL_KEYS:
+            continue
+        close = difflib.get_close_matches(str(key), list(keys), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        valid = "; ".join(f"{name}: {what}" for name, what in keys.items())
+        raise ValueError(f"r1verify cannot start: unknown reward_kwargs key {key!r}{hint}. r1verify reads {valid}")
+
+
+def _number(kwargs: Mapping[str, Any], key: str, *, whole: bool = False, low: float | None = None,
+            high: float | None = None, above: float | None = None) -> Any:  # fmt: skip
+    """``kwargs[key]`` as a number (``None`` when absent or null); a ``ValueError`` naming the key otherwise."""
+    value = kwargs.get(key)
+    if value is None:
+        return None
+    what = "a whole number" if whole else "a number"
+    if low is not None and high is not None:
+        what += f" between {low:g} and {high:g}"
+    elif above is not None:
+        what += f" above {above:g}"
+    elif low is not None:
+        what += f" of at least {low:g}"
+    number: float | None = None
+    if not isinstance(value, bool):
+        try:
+            if whole:
+                if not (isinstance(value, float) and not value.is_integer()):
+                    number = int(value.strip() if isinstance(value, str) else value)
+            else:
+                number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = None
+    if (
+        number is None
+        or not math.isfinite(number)
+        or (low is not None and number < low)
+        or (high is not None and number > high)
+        or (above is not None and number <= above)
+    ):
+        raise ValueError(f"r1verify cannot start: reward_kwargs.{key}={value!r}: expected {what}")
+    return number
+
+
+def option_number(kwargs: Mapping[str, Any], key: str, default: float) -> float:
+    """A seconds option (``timeout`` > 0, ``max_wait`` >= 0) of ``kwargs``, ``default`` when absent or null."""
+    number = _number(kwargs, key, above=0.0) if key == "timeout" else _number(kwargs, key, low=0.0)
+    return default if number is None else float(number)
+
+
+def settings_from_kwargs(kwargs: Mapping[str, Any], keys: Mapping[str, str] = SCORE_KEYS) -> ScoreSettings:
     """The adapter's options among veRL's keyword arguments (veRL's own, e.g. ``reward_router_address``, are
-    ignored)."""
-    workers = kwargs.get("workers")
-    on_error = kwargs.get("on_error")
-    max_error_rate = kwargs.get("max_error_rate")
+    ignored). An unknown key or a value of the wrong kind raises ``ValueError`` naming the key."""
+    check_keys(kwargs, keys)
+    for key in ("timeout", "max_wait"):
+        if key in keys:
+            option_number(kwargs, key, 0.0)
+    try:
+        domains = parse_domains(kwargs.get("domains"))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"r1verify cannot start: reward_kwargs.domains: {exc}") from None
+    recipe = kwargs.get("recipe")
+    if recipe is not None and not isinstance(recipe, (str, Path, Recipe)):
+        raise ValueError(
+            f"r1verify cannot start: reward_kwargs.recipe={recipe!r}: expected a recipe name or a .toml file"
+        )
     return ScoreSettings(
-        recipe=kwargs.get("recipe"),
-        workers=int(workers) if workers is not None else None,
-        domains=parse_domains(kwargs.get("domains")),
-        on_error=float(on_error) if on_error is not None else None,
-        max_error_rate=float(max_error_rate) if max_error_rate is not None else None,
+        recipe=recipe,
+        workers=_number(kwargs, "workers", whole=True, low=1),
+        domains=domains,
+        on_error=_number(kwargs, "on_error"),
+        max_error_rate=_number(kwargs, "max_error_rate", low=0.0, high=1.0),
     )
 
 
