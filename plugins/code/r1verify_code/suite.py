@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -95,8 +96,9 @@ def _parse_text(text: str) -> TestSuite:
     if stripped[:1] in ("{", "["):
         try:
             value = json.loads(stripped)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if not _python_asserts(stripped):  # broken (e.g. truncated) JSON, not a Python test
+                raise BadReference(f"the reference looks like JSON but does not parse: {exc}; " + FORMATS) from None
         else:
             return parse_reference(value)
     if not stripped:
@@ -104,17 +106,106 @@ def _parse_text(text: str) -> TestSuite:
     return _assert_code(text, entry_point="", language=None, source_format="assert code")
 
 
+def _json_field(value: Any, what: str) -> Any:
+    """A field that datasets store either as a value or as its JSON text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise BadReference(f"{what} is a string that is not valid JSON: {exc}") from None
+
+
+_PYTHON = (None, "python", "py", "python3")
+_OTHER_ASSERTION = re.compile(r"(?:\bassert\w*!?\s*[(.]|@test\b|\bstopifnot\s*\(|\bassertEquals?\b)")
+"""An assertion in test code of another language (C/C++ ``assert(``, JavaScript ``assert.deepEqual(``, Rust
+``assert_eq!(``, Julia ``@test``, R ``stopifnot(``, luaunit ``assertEquals``)."""
+_PYTHON_ASSERT_LINE = re.compile(r"(?m)^\s*assert\s[^;\n]*$")
+"""A line that is a Python ``assert`` statement (a C-family ``assert (x);`` ends with a semicolon)."""
+
+
+def _python_asserts(code: str) -> int:
+    """How many ``assert`` statements the code holds anywhere (0 when it is not Python)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return 0
+    return sum(isinstance(n, ast.Assert) for n in ast.walk(tree))
+
+
+def _live_asserts(tree: ast.AST, called: frozenset[str] = frozenset()) -> int:
+    """``assert`` statements that can run and test something: not ``assert True``, not under ``if``/``while`` of a false constant (``if False:``), nor
+    in a function nothing refers to (a ``check`` the tests never call). ``called``: names run from outside the
+    code (the HumanEval ``check``). The harness also counts the asserts each test runs: this only finds the
+    test code that can never check anything, which is the reference's fault."""
+    used = set(called)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+    count = 0
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Assert) and not isinstance(node.test, ast.Constant):  # `assert True` checks nothing
+            count += 1
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name not in used:
+            continue
+        if isinstance(node, (ast.If, ast.While)) and isinstance(node.test, ast.Constant):
+            todo.extend(node.body if node.test.value else node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return count
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _require_checks(
+    codes: Sequence[str], language: str | None, what: str, called: frozenset[str] = frozenset()
+) -> None:
+    """Raise :class:`BadReference` unless the test code really tests something: Python test code (the language
+    is Python or not given) must compile and hold at least one ``assert`` statement; test code that is not
+    Python and declares no language must at least hold an assertion of its language. A plain answer (``"120"``),
+    prose or a solution program is not a test: every program that loads would pass it."""
+    if isinstance(language, str) and language.strip().lower() not in _PYTHON:
+        return  # another language's test code: its own harness decides (C++, JavaScript, Rust), or none runs it
+    code = "\n".join(codes)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        if language is None and not _PYTHON_ASSERT_LINE.search(code) and _OTHER_ASSERTION.search(code):
+            return  # test code of another language (C++ with asserts and a main), run as one test
+        raise BadReference(
+            f"{what} {_short(code)} is not test code: it does not compile as Python ({exc.msg}, line "
+            f"{exc.lineno}); " + FORMATS
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
+        raise BadReference(f"{what} is not valid Python: {type(exc).__name__}: {exc}") from None
+    if not any(isinstance(n, ast.Assert) for n in ast.walk(tree)):
+        raise BadReference(
+            f"{what} {_short(code)} is not test code: it holds no `assert` statement, so every program would "
+            "pass it (a plain answer, prose or a solution program is not a test); " + FORMATS
+        )
+    if not _live_asserts(tree, called):
+        raise BadReference(
+            f"{what} {_short(code)} checks nothing: its `assert` statements can never run (under `if False`, or "
+            "in a function nothing calls; HumanEval's `check` needs an `entry_point`); " + FORMATS
+        )
+
+
 def _parse_dict(ref: Mapping[str, Any]) -> TestSuite:
     language = ref.get("language") if isinstance(ref.get("language"), str) else None
     if "input_output" in ref:  # APPS / TACO rows
-        inner = ref["input_output"]
-        inner = json.loads(inner) if isinstance(inner, str) else inner
+        inner = _json_field(ref["input_output"], "input_output")
         if not isinstance(inner, Mapping):
             raise BadReference("input_output must hold {'inputs': [...], 'outputs': [...]}")
         return _parse_dict({**inner, **({"language": language} if language else {})})
     if "test_cases" in ref:
-        cases = ref["test_cases"]
-        cases = json.loads(cases) if isinstance(cases, str) else cases
+        cases = _json_field(ref["test_cases"], "test_cases")
         if isinstance(cases, Mapping):
             return _parse_dict({**cases, **({"language": language} if language else {})})
         return _parse_list(cases, language)
@@ -125,6 +216,7 @@ def _parse_dict(ref: Mapping[str, Any]) -> TestSuite:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or not items:
             raise BadReference("test_list must be a non-empty list of assert statements")
         setup = "\n".join([*map(str, ref.get("test_imports") or []), str(ref.get("test_setup_code") or "")])
+        _require_checks([setup, *items], language, "the test_list")
         return TestSuite(
             "assert",
             tuple(AssertTest(i) for i in items),
@@ -137,8 +229,9 @@ def _parse_dict(ref: Mapping[str, Any]) -> TestSuite:
         if isinstance(test, str) and test.strip()[:1] in ("{", "["):
             try:
                 test = json.loads(test)
-            except ValueError:
-                pass
+            except ValueError as exc:
+                if not _python_asserts(test):
+                    raise BadReference(f"the test looks like JSON but does not parse: {exc}; " + FORMATS) from None
         if isinstance(test, str):
             return _assert_code(test, str(ref.get("entry_point") or ""), language, "HumanEval test")
         if isinstance(test, Mapping) and isinstance(test.get("code"), str):  # HumanEval-X style {"code": ...}
@@ -190,6 +283,7 @@ def _parse_list(items: Any, language: str | None) -> TestSuite:
     if not isinstance(items, list) or not items:
         raise BadReference("test cases must be a non-empty list; " + FORMATS)
     if all(isinstance(i, str) for i in items):
+        _require_checks(items, language, "the list of test code")
         return TestSuite("assert", tuple(AssertTest(i) for i in items), language=language, source_format="asserts")
     tests = []
     for item in items:
@@ -206,6 +300,8 @@ def _parse_list(items: Any, language: str | None) -> TestSuite:
 
 def _assert_code(code: str, entry_point: str, language: str | None, source_format: str) -> TestSuite:
     """HumanEval-style test code (``check`` + entry point) or a run of asserts, one test per top-level assert."""
+    what = "the reference" if source_format == "assert code" else "the test code"
+    _require_checks([code], language, what, frozenset({"check"}) if entry_point else frozenset())
     if entry_point:
         return TestSuite(
             "assert",

@@ -1,5 +1,6 @@
 """The evaluator's main: start the solution process, read the tests, run them here against proxies, report."""
 
+import ast
 import builtins
 import json
 import os
@@ -13,6 +14,29 @@ from .solution import _start_solution_process
 from .values import describe
 
 SPEC_FILE = "r1v_tests.json"
+COUNTER = "__r1v_checked__"
+"""The tests' global that every non-constant ``assert`` of the test code calls just before it runs."""
+NOTHING_CHECKED = (
+    "the test ran no assert statement, so it checked nothing (an assert in a function the test does not call, "
+    "a loop over nothing): a test must run at least one assert to pass"
+)
+
+
+class _CountAsserts(ast.NodeTransformer):
+    """``assert x, m`` becomes ``__r1v_checked__(); assert x, m`` (``assert True``-like constants stay as they
+    are: they check nothing), so a test that passes without running one assert can be told from one that did."""
+
+    def visit_Assert(self, node):
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return node
+        call = ast.Expr(ast.Call(ast.Name(COUNTER, ast.Load()), [], []))
+        return [ast.fix_missing_locations(ast.copy_location(call, node)), node]
+
+
+def _compile_counted(source, filename):
+    tree = _CountAsserts().visit(ast.parse(source, filename))
+    return compile(tree, filename, "exec")
 
 
 def _names(code):
@@ -47,13 +71,13 @@ def _namespace(link, codes, entry_point):
 
 
 def _compiled(spec):
-    setup = compile(spec.get("setup") or "", "tests.py", "exec")
+    setup = _compile_counted(spec.get("setup") or "", "tests.py")
     tests = []
     for index, test in enumerate(spec["tests"]):
         try:
-            tests.append(compile(test, f"test_{index}.py", "exec"))
-        except SyntaxError as exc:
-            tests.append(exc)
+            tests.append(_compile_counted(test, f"test_{index}.py"))
+        except (SyntaxError, ValueError) as exc:
+            tests.append(exc if isinstance(exc, SyntaxError) else SyntaxError(str(exc)))
     return setup, tests
 
 
@@ -88,7 +112,7 @@ def main():
 def _run_asserts(link, spec, report):
     try:
         setup, tests = _compiled(spec)
-    except SyntaxError as exc:
+    except (SyntaxError, ValueError) as exc:
         report(load_error="the test setup failed: " + describe(exc))
         return
     link.restart_clock()
@@ -97,6 +121,12 @@ def _run_asserts(link, spec, report):
     except BaseException as exc:  # noqa: BLE001 - the solution could not be loaded: every test fails
         report(load_error=link.gone or describe(exc))
         return
+    checked = [0]
+
+    def count():
+        checked[0] += 1
+
+    namespace[COUNTER] = count
     try:
         link.restart_clock()
         exec(setup, namespace)  # noqa: S102 - the dataset's test code, in the evaluator
@@ -104,7 +134,10 @@ def _run_asserts(link, spec, report):
         report(load_error="the test setup failed: " + (link.gone or describe(exc)))
         return
     for index, test in enumerate(tests):
+        checked[0] = 0
         error, start = _run_one(link, lambda: exec(test, namespace), test)  # noqa: S102, B023
+        if error is None and not checked[0]:
+            error = NOTHING_CHECKED
         report(i=index, ok=error is None, seconds=round(time.perf_counter() - start, 6), **_error(error))
         if error is not None and spec.get("stop_on_failure"):
             return
