@@ -89,3 +89,53 @@ def test_the_managers_check_their_kwargs(tok, recipe_path):
         R1VerifyRewardManager(config, tok)
     with pytest.raises(ValueError, match="unknown reward_kwargs key 'max_eror_rate'"):
         R1VerifyBatchRewardManager(tok, recipe=str(recipe_path), max_eror_rate=0.1)
+
+
+# ---------------------------------------------------------------- `r1verify verl overrides` (finding 8)
+def overrides(*args: str):
+    from click.testing import CliRunner
+
+    from r1verify.cli import cli
+    from r1verify.plugins import load_plugins, pm
+
+    load_plugins()
+    pm.hook.register_commands(cli=cli)
+    return CliRunner().invoke(cli, ["verl", "overrides", *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("style", ["manager", "function"])
+def test_overrides_check_the_recipe_like_verify(style, tmp_path):
+    from r1verify.cli import cli
+
+    result = overrides("--recipe", "reasoning_rl", "--style", style)
+    assert result.exit_code == 2 and "no recipe named 'reasoning_rl'" in result.stderr, result.output
+    assert "reward_kwargs" not in result.stdout
+    rows = tmp_path / "in.jsonl"
+    rows.write_text('{"completion": "4", "answer": "4"}\n')
+    verify = CliRunnerFor(cli)("verify", str(rows), "-r", "reasoning_rl", "-o", str(tmp_path / "out.jsonl"))
+    assert verify.exit_code == 2 and result.stderr == verify.stderr  # the same message as verify -r
+    missing = tmp_path / "nope" / "x.toml"
+    result = overrides("-r", str(missing), "--style", style)
+    assert result.exit_code == 2 and f"cannot read recipe {missing}" in result.stderr, result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[verifiers.acc]\nverifier = "math"\noptions = { no_such_option = 1 }\n')
+    result = overrides("-r", str(bad), "--style", style)
+    assert result.exit_code == 2 and "no_such_option" in result.stderr, result.output
+
+
+def CliRunnerFor(cli):
+    from click.testing import CliRunner
+
+    return lambda *args: CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("style, key", [("manager", "+reward.reward_kwargs.recipe"),
+                                        ("function", "+reward.custom_reward_function.reward_kwargs.recipe")])  # fmt: skip
+def test_overrides_print_a_recipe_file_as_an_absolute_path(style, key, recipe_path, monkeypatch):
+    monkeypatch.chdir(recipe_path.parent.parent)
+    relative = f"{recipe_path.parent.name}/{recipe_path.name}"
+    result = overrides("-r", relative, "--style", style)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1] == f"{key}={recipe_path.resolve()}"
+    result = overrides("-r", "reasoning-rl", "--style", style)  # a name stays a name
+    assert result.exit_code == 0 and result.stdout.strip().splitlines()[-1] == f"{key}=reasoning-rl"

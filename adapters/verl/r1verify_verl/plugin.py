@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from r1verify import hookimpl
 from r1verify.cli import fail
+from r1verify.cli.common import recipe_from_options
 from r1verify.cli.outputs import check_target
 from r1verify.io import ColumnMap, InputError, InvalidRow, open_rows
+from r1verify.plugins import PluginError, UnknownVerifierError
+from r1verify.recipe import RecipeError
 
 from .dataset import ConvertSettings, verl_rows, write_parquet
 
@@ -74,7 +78,14 @@ def convert_command(
 
 
 @verl_group.command("overrides")
-@click.option("--recipe", default="reasoning-rl", show_default=True, help="Recipe name or .toml path.")
+@click.option(
+    "--recipe",
+    "-r",
+    default="reasoning-rl",
+    show_default=True,
+    metavar="NAME|FILE.toml",
+    help="A registered recipe or a TOML file (checked here; a file is printed as its absolute path).",
+)
 @click.option(
     "--style",
     type=click.Choice(["manager", "function"]),
@@ -83,21 +94,37 @@ def convert_command(
     help="manager: the batched r1verify reward manager; function: compute_score through veRL's naive manager.",
 )
 def overrides_command(recipe: str, style: str) -> None:
-    """Print the ``python -m verl.trainer.main_ppo`` overrides that score rewards with RECIPE."""
+    """Print the ``python -m verl.trainer.main_ppo`` overrides that score rewards with RECIPE.
+
+    The recipe is loaded and its verifiers built first, as ``verify -r`` does: a misspelled name, a missing file
+    or a bad option exits 2 with the fix here, not when veRL's reward workers start after the model is loaded."""
+    loaded = recipe_from_options(recipe, ())
+    try:
+        loaded.build()
+    except (RecipeError, UnknownVerifierError, PluginError) as exc:
+        fail(str(exc))
+    ref = recipe
+    if recipe_is_file(recipe):
+        ref = os.path.abspath(recipe)  # as Recipe.load read it: veRL's reward workers run in other folders
     if style == "manager":
         lines = [
             "reward.reward_manager.source=importlib",
             "reward.reward_manager.module.path=pkg://r1verify_verl.manager",
             "reward.reward_manager.name=R1VerifyRewardManager",
-            f"+reward.reward_kwargs.recipe={recipe}",
+            f"+reward.reward_kwargs.recipe={ref}",
         ]
     else:
         lines = [
             "reward.custom_reward_function.path=pkg://r1verify_verl.functions",
             "reward.custom_reward_function.name=compute_score",
-            f"+reward.custom_reward_function.reward_kwargs.recipe={recipe}",
+            f"+reward.custom_reward_function.reward_kwargs.recipe={ref}",
         ]
     click.echo(" \\\n".join(lines))
+
+
+def recipe_is_file(ref: str) -> bool:
+    """Whether :meth:`r1verify.Recipe.load` reads ``ref`` as a file (``*.toml``, or a path with a separator)."""
+    return ref.endswith(".toml") or "/" in ref or "\\" in ref
 
 
 @hookimpl
