@@ -142,9 +142,11 @@ def test_apply_weights_bakes_the_weights_in_for_trainers_without_reward_weights(
 
 
 def test_domain_routing_returns_none_where_a_verifier_does_not_apply(make_rf):
-    recipe = make_recipe(math={"verifier": "exact_match", "domains": ["math"]}, any={"verifier": "const"})
-    math_scores, any_scores = call_all(make_rf(recipe))
-    assert math_scores == [1.0, 0.0, None, None]
+    # general rows have a verifier of their own (a domain no verifier names would be a setup error instead)
+    recipe = make_recipe(math={"verifier": "exact_match", "domains": ["math"]},
+                         text={"verifier": "const", "domains": ["general"]}, any={"verifier": "const"})
+    math_scores, text_scores, any_scores = call_all(make_rf(recipe))
+    assert math_scores == [1.0, 0.0, None, None] and text_scores == [None, None, 1.0, 1.0]
     assert any_scores == [1.0] * 4
     # domain=None: the column is ignored, samples have no domain and routed verifiers do not apply...
     assert call_all(make_rf(recipe, domain=None))[0] == [None] * 4
