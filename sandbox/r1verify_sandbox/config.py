@@ -20,9 +20,11 @@ def cpu_count() -> int:
 class SandboxConfig:
     """How to run programs. Per-run limits (time, memory, output) belong to each :class:`~.Program`."""
 
-    backend: Backend = "auto"
-    """``docker`` (isolated), ``local`` (the same runner on this host: NOT a security boundary), or ``auto``:
-    Docker when an engine answers, else local with a one-line warning."""
+    backend: Backend = "docker"
+    """``docker`` (isolated; the default: with no engine, starting the pool raises
+    :class:`~.DockerUnavailableError`, a setup error), ``local`` (the same runner on this host: NOT a security
+    boundary), or ``auto``: Docker when an engine answers, else local with a one-line warning. Programs run
+    unsandboxed only when ``local`` or ``auto`` is asked for."""
     workers: int = 0
     """Warm runners (containers) in the pool; 0 means one per CPU."""
     image: str = ""

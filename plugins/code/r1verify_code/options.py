@@ -47,8 +47,10 @@ class CodeOptions:
     """Address-space limit per run, MiB."""
     max_output_kb: int = 4096
     """stdout/stderr cap per run, KiB; more is ``output_limit`` (the test fails)."""
-    backend: Literal["auto", "docker", "local"] = "auto"
-    """Sandbox backend: ``docker`` (isolated), ``local`` (NO isolation), ``auto`` (Docker if an engine answers)."""
+    backend: Literal["auto", "docker", "local"] = "docker"
+    """Sandbox backend: ``docker`` (isolated; with no engine every verdict is a setup error saying how to fix it),
+    ``local`` (model-written programs run on this host with NO isolation), ``auto`` (Docker if an engine answers,
+    else local with a one-line warning). Only an explicit ``local``/``auto`` runs programs unsandboxed."""
     workers: int = 0
     """Warm sandbox containers (0: one per CPU)."""
     image: str = ""

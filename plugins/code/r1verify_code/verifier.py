@@ -7,7 +7,15 @@ import math
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from r1verify_sandbox import ProgramResult, SandboxConfig, UnknownLanguageError, languages, shared_pool
+from r1verify_sandbox import (
+    DockerUnavailableError,
+    ProgramResult,
+    SandboxConfig,
+    SandboxError,
+    UnknownLanguageError,
+    languages,
+    shared_pool,
+)
 
 from r1verify import Sample, Verdict, Verifier
 
@@ -70,7 +78,10 @@ class CodeVerifier(Verifier):
         plans: list[Plan | Verdict] = [self._plan(sample, specs) for sample in samples]
         todo = [p for p in plans if isinstance(p, Plan)]
         if todo:
-            pool = shared_pool(self._sandbox_config())  # SandboxError (no engine, no image) reaches the engine
+            try:
+                pool = shared_pool(self._sandbox_config())
+            except SandboxError as exc:  # no engine, no image: every sample would fail the same way
+                return [self._sandbox_failure(exc) if isinstance(p, Plan) else p for p in plans]
             results = pool.run_many([p.program for p in todo])
             checks = [p.checker_program(r) for p, r in zip(todo, results)]
             ran = iter(pool.run_many([c for c in checks if c is not None]) if any(checks) else [])
@@ -108,6 +119,21 @@ class CodeVerifier(Verifier):
         return per_sample * math.ceil(max(1, n) / width) + START_MARGIN
 
     # ------------------------------------------------------------------ internals
+    def _sandbox_failure(self, exc: SandboxError) -> Verdict:
+        """The verdict of every sample when the sandbox cannot start: a setup error (the run stops on it) whose
+        reason says how to fix it; the programs never run elsewhere unless ``backend`` says so."""
+        reason = f"sandbox: {exc}"
+        if isinstance(exc, DockerUnavailableError):
+            reason += (
+                f". With backend={self.options.backend!r} the code verifier runs model-written programs in Docker "
+                "only: start the Docker daemon and check it with `docker info`; backend=local runs them on this "
+                "host WITHOUT isolation (`-v code:backend=local`, `options = { backend = \"local\" }` in a "
+                "recipe); backend=auto falls back to local when no engine answers"
+            )
+        make = Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error
+        return make(reason)
+
+
     def _sandbox_config(self) -> SandboxConfig:
         o = self.options
         return SandboxConfig(backend=o.backend, workers=o.workers, image=o.image)
