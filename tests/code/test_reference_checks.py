@@ -129,8 +129,10 @@ def test_a_test_that_runs_no_assert_does_not_pass(docker_pool):
     verifier = CodeVerifier(backend="docker", workers=2)
     loop = "for value in evens(4):\n    assert value % 2 == 0\n"
     called = "def check(fn):\n    for value in fn(4):\n        assert value % 2 == 0\ncheck(evens)\n"
-    humaneval = {"test": "def check(candidate):\n    assert True\n    for v in candidate(4):\n        assert v % 2 == 0\n",
-                 "entry_point": "evens"}
+    humaneval = {
+        "test": "def check(candidate):\n    assert True\n    for v in candidate(4):\n        assert v % 2 == 0\n",
+        "entry_point": "evens",
+    }
     empty = fenced("def evens(n):\n    return []\n")
     honest = fenced("def evens(n):\n    return [i for i in range(n) if i % 2 == 0]\n")
     verdicts = verifier.verify_batch(

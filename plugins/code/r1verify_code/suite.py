@@ -134,10 +134,11 @@ def _python_asserts(code: str) -> int:
 
 
 def _live_asserts(tree: ast.AST, called: frozenset[str] = frozenset()) -> int:
-    """``assert`` statements that can run and test something: not ``assert True``, not under ``if``/``while`` of a false constant (``if False:``), nor
-    in a function nothing refers to (a ``check`` the tests never call). ``called``: names run from outside the
-    code (the HumanEval ``check``). The harness also counts the asserts each test runs: this only finds the
-    test code that can never check anything, which is the reference's fault."""
+    """``assert`` statements that can run and test something: not ``assert True``, not under ``if``/``while`` of
+    a false constant (``if False:``), nor in a function nothing refers to (a ``check`` the tests never call).
+    ``called``: names run from outside the code (the HumanEval ``check``). The harness also counts the asserts
+    each test runs: this only finds the test code that can never check anything, which is the reference's
+    fault."""
     used = set(called)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):

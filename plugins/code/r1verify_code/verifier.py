@@ -133,7 +133,6 @@ class CodeVerifier(Verifier):
         make = Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error
         return make(reason)
 
-
     def _sandbox_config(self) -> SandboxConfig:
         o = self.options
         return SandboxConfig(backend=o.backend, workers=o.workers, image=o.image)
