@@ -33,6 +33,8 @@ host hands over with :func:`register_lookups`, so this module never imports the 
 
 from __future__ import annotations
 
+import difflib
+
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,15 +262,21 @@ class Recipe:
         return domain
 
     def unrouted(self, domain: str | None) -> str | None:
-        """Why a sample of ``domain`` (an effective domain) would pass unjudged, or ``None``: the recipe routes by
-        domain and no verifier takes this one (``maths``, ``coding``), so every verifier that judges answers
-        would be skipped and the sample paid for its format alone."""
+        """Why a sample of ``domain`` (an effective domain) must not be judged as it is, or ``None``.
+
+        A domain that no verifier names but that is spelled like one that does (``maths``, ``coding``, ``Code``:
+        a typo in a column or a ``--default-domain``) would have every domain-routed verifier skipped, and a
+        wrong answer passed on its format alone. A domain unlike any (``general`` under a math-and-code recipe)
+        is another kind of row, which those verifiers skip as before.
+        """
         if domain is None or not self.domains or domain in self.domains:
             return None
+        close = difflib.get_close_matches(domain.strip().lower(), sorted(self.domains), n=1, cutoff=0.6)
+        if not close:
+            return None
         return (
-            f"domain {domain!r} matches no verifier of recipe {self.name!r}, whose verifiers judge the domains "
-            f"{sorted(self.domains)}; fix the rows' domain (or --map domain=COLUMN, the recipe's default_domain), "
-            f"or add a verifier for {domain!r} to the recipe"
+            f"domain {domain!r} is not one of recipe {self.name!r}'s domains {sorted(self.domains)}: did you mean "
+            f"{close[0]!r}? Fix the rows' domain (or --map domain=COLUMN, the recipe's default_domain)"
         )
 
     def combine(self, verdicts: Mapping[str, Verdict]) -> tuple[float, bool, dict[str, float | None]]:

@@ -12,7 +12,7 @@ from r1verify import Engine, Recipe, Sample
 RECIPE = (
     '[verifiers.accuracy]\nverifier = "behave"\ndomains = ["math"]\n'
     # code rows are judged by a verifier of their own (weight 0: the reward is accuracy's), so `accuracy` is
-    # skipped on them; a domain no verifier takes would be a setup error instead (tests/test_recipe.py)
+    # skipped on them as a verifier of another domain
     '[verifiers.program]\nverifier = "behave"\ndomains = ["code"]\nweight = 0.0\n'
 )
 # a correct math answer; a math sample whose verifier raises ("raise", see tests/helpers.py); a code sample
@@ -109,9 +109,9 @@ def test_verl_refuses_a_verifier_named_like_its_own_keys(tmp_path, behave_plugin
         compute_score("x", "2", "2", recipe=str(recipe))
 
 
-def test_a_domain_no_verifier_takes_stops_the_cli_run_instead_of_passing_wrong_answers(tmp_path):
-    """``--default-domain maths`` upstream, a ``coding`` column: with reasoning-rl (math and code verifiers) a wrong
-    answer of such a row used to be `passed` with accuracy skipped; now the run stops (exit 3) naming the fix."""
+def test_a_misspelt_domain_stops_the_cli_run_instead_of_passing_wrong_answers(tmp_path):
+    """``--default-domain maths`` upstream: with reasoning-rl (math and code verifiers) a wrong answer of such a
+    row used to be `passed` with accuracy skipped; now the run stops (exit 3) naming the fix."""
     import json
 
     from click.testing import CliRunner
@@ -124,7 +124,7 @@ def test_a_domain_no_verifier_takes_stops_the_cli_run_instead_of_passing_wrong_a
     result = CliRunner().invoke(cli, ["verify", str(src), "-r", "reasoning-rl", "-o", str(tmp_path / "out.jsonl"),
                                       "--workers", "1", "--summary", "none"])
     assert result.exit_code == 3, result.output
-    assert "domain 'maths' matches no verifier" in result.stderr and "['code', 'math']" in result.stderr
+    assert "domain 'maths' is not one of recipe 'reasoning-rl'" in result.stderr and "did you mean 'math'?" in result.stderr
     upper = tmp_path / "upper.jsonl"
     upper.write_text(json.dumps({**rows[0], "domain": "Math"}) + "\n")
     result = CliRunner().invoke(cli, ["verify", str(upper), "-r", "reasoning-rl", "-o", str(tmp_path / "u.jsonl"),

@@ -108,9 +108,7 @@ def test_min_score_defines_passing_for_score_valued_verifiers():
     assert r.combine({"lang": Verdict.scored(0.5)})[1] is False
 
 
-def test_domain_routing_skips_verifiers_for_other_domains_and_refuses_a_domain_none_takes(behave_plugin):
-    """``acc`` judges math only. A ``code`` row, which no verifier of this recipe judges, is not paid for the
-    rest of its verdicts unjudged: ``acc`` is a setup error naming the domains the recipe knows."""
+def test_domain_routing_skips_verifiers_for_other_domains(behave_plugin):
     r = Recipe.from_dict(
         {
             "verifiers": {
@@ -128,12 +126,14 @@ def test_domain_routing_skips_verifiers_for_other_domains_and_refuses_a_domain_n
             ]
         )
     assert math.verdicts["acc"].status is Status.CORRECT
-    assert code.verdicts["acc"].is_setup_error and "domain 'code' matches no verifier" in code.verdicts["acc"].reason
-    assert "['math']" in code.verdicts["acc"].reason and not code.passed
+    assert code.verdicts["acc"].status is Status.SKIPPED and "'code'" in code.verdicts["acc"].reason
+    assert code.scores["acc"] is None and code.reward == 1.0
     assert unknown.verdicts["acc"].status is Status.SKIPPED  # no domain and no default_domain
 
 
 def test_a_domain_in_another_case_is_the_recipes_domain_and_a_misspelt_one_is_refused(behave_plugin):
+    """``maths`` (a typo of a domain the recipe routes by) would skip every domain-routed verifier and pass a
+    wrong answer on the rest: those verifiers give a setup error with the suggestion instead."""
     r = Recipe.from_dict(
         {
             "verifiers": {
@@ -151,7 +151,8 @@ def test_a_domain_in_another_case_is_the_recipes_domain_and_a_misspelt_one_is_re
     assert upper.verdicts["acc"].status is Status.WRONG and upper.verdicts["code"].status is Status.SKIPPED
     assert not upper.passed
     for name in ("acc", "code"):  # a wrong answer is never passed unjudged
-        assert misspelt.verdicts[name].is_setup_error and "['code', 'math']" in misspelt.verdicts[name].reason
+        reason = misspelt.verdicts[name].reason
+        assert misspelt.verdicts[name].is_setup_error and "['code', 'math']" in reason and "'math'?" in reason
     assert not misspelt.passed and misspelt.verdicts["any"].status is not Status.ERROR
 
 

@@ -142,7 +142,7 @@ def test_apply_weights_bakes_the_weights_in_for_trainers_without_reward_weights(
 
 
 def test_domain_routing_returns_none_where_a_verifier_does_not_apply(make_rf):
-    # general rows have a verifier of their own (a domain no verifier names would be a setup error instead)
+    # general rows have a verifier of their own as well
     recipe = make_recipe(math={"verifier": "exact_match", "domains": ["math"]},
                          text={"verifier": "const", "domains": ["general"]}, any={"verifier": "const"})
     math_scores, text_scores, any_scores = call_all(make_rf(recipe))

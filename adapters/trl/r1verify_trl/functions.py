@@ -174,11 +174,12 @@ def _for_domains(recipe: Recipe, domains: Sequence[str]) -> tuple[Recipe, frozen
     verifiers left out (other than ``domains``)."""
     if isinstance(domains, str) or not domains:
         raise ValueError(f"domains must be a non-empty list of domain names, got {domains!r}")
-    unknown = [d for d in domains if recipe.domains and d not in recipe.domains]
-    if unknown:
+    typos = [why for d in domains if (why := recipe.unrouted(d))]
+    if typos or (recipe.domains and not set(domains) & recipe.domains):
         raise ValueError(
-            f"recipe {recipe.name!r}: domains {unknown} match no verifier (its verifiers judge the domains "
-            f"{sorted(recipe.domains)}); list the domains of your dataset as the recipe names them"
+            typos[0] if typos else f"recipe {recipe.name!r}: domains {list(domains)} match no verifier (its "
+            f"verifiers judge the domains {sorted(recipe.domains)}); list the domains of your dataset as the recipe "
+            "names them"
         )
     kept = tuple(s for s in recipe.specs if s.domains is None or set(s.domains) & set(domains))
     if not kept:
