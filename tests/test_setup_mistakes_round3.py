@@ -173,3 +173,26 @@ def test_cli_stops_on_the_docs_recipe_with_a_tokenizer_that_is_not_there(tmp_pat
     assert result.exit_code == 3, result.output
     assert "run stopped: verifier 'overlong' failed on every sample so far (8) with a setup error" in result.stderr
     assert f"tokenizer '{missing}' not found" in result.stderr
+
+
+@pytest.mark.parametrize("reference", [None, "", "120", "def add(a, b):\n    return a + b\n"])
+def test_code_reference_without_tests_is_a_setup_error(reference):
+    """No reference, or one that holds no test (a plain answer, the solution column's program): the wrong column
+    was read when every sample says so, so these are setup errors; a reference with broken tests stays the
+    sample's own error."""
+    from r1verify_code.suite import NoTests, parse_reference
+
+    with pytest.raises(NoTests) as caught:
+        parse_reference(reference)
+    assert caught.value.setup_error is True and ("--map reference=COLUMN" in str(caught.value))
+    with pytest.raises(Exception) as broken:
+        parse_reference('{"inputs": ["1"], "outputs": [')
+    assert not getattr(broken.value, "setup_error", False)
+
+
+def test_code_verifier_gives_the_setup_error_verdict_for_a_plain_answer_reference():
+    from r1verify_code.verifier import CodeVerifier
+
+    program = "```python\ndef add(a, b):\n    return a - b\n```"
+    verdict = CodeVerifier().verify(Sample(program, reference="120"))
+    assert verdict.is_setup_error and "not test code" in verdict.reason

@@ -101,7 +101,7 @@ class ToolAgentSettings(AgentSettings):
                              f"got {failed_call_penalty!r}")
         super().__init__(recipe, max_turns=max_turns, **options)
         self.limits = limits or SessionLimits()
-        self.sandbox = sandbox or SandboxConfig(backend=backend or "auto")  # type: ignore[arg-type]
+        self.sandbox = sandbox or SandboxConfig(backend=backend or "docker")  # type: ignore[arg-type]
         self.pool_options = {"max_sessions": max_sessions, "warm": warm}
         self.call_format = call_format
         self.observation = OBSERVATIONS.get(observation, observation)

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from r1verify.builtin import NO_REFERENCE_FIX
+
 Kind = Literal["stdio", "call", "assert"]
 
 
@@ -18,6 +20,13 @@ class BadReference(ValueError):
 
 class UnsupportedTests(BadReference):
     """The reference's tests are in the program's own language, in a style this verifier cannot run there."""
+
+
+class NoTests(BadReference):
+    """The sample has no reference, or one that holds no tests at all (a plain answer, prose, a solution program):
+    when a run's first samples all say so, the wrong column was read — a setup mistake (:mod:`r1verify.guard`)."""
+
+    setup_error = True
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ FORMATS = """Accepted references (a dict, a list, or the same as a JSON string):
 def parse_reference(reference: Any) -> TestSuite:
     """The :class:`TestSuite` a reference describes; raises :class:`BadReference` naming the accepted formats."""
     if reference is None:
-        raise BadReference("the sample has no reference (tests); " + FORMATS)
+        raise NoTests(f"the sample has no reference (tests); {NO_REFERENCE_FIX}")
     if isinstance(reference, str):
         return _parse_text(reference)
     if isinstance(reference, Mapping):
@@ -102,7 +111,7 @@ def _parse_text(text: str) -> TestSuite:
         else:
             return parse_reference(value)
     if not stripped:
-        raise BadReference("the reference is empty; " + FORMATS)
+        raise NoTests(f"the reference is empty; {NO_REFERENCE_FIX}")
     return _assert_code(text, entry_point="", language=None, source_format="assert code")
 
 
@@ -187,9 +196,10 @@ def _require_checks(
     except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting
         raise BadReference(f"{what} is not valid Python: {type(exc).__name__}: {exc}") from None
     if not any(isinstance(n, ast.Assert) for n in ast.walk(tree)):
-        raise BadReference(
+        raise NoTests(
             f"{what} {_short(code)} is not test code: it holds no `assert` statement, so every program would "
-            "pass it (a plain answer, prose or a solution program is not a test); " + FORMATS
+            "pass it (a plain answer, prose or a solution program is not a test; is the reference read from the "
+            "right column? --map reference=COLUMN); " + FORMATS
         )
     if not _live_asserts(tree, called):
         raise BadReference(

@@ -158,8 +158,8 @@ class CodeVerifier(Verifier):
                 checker.wrapped()  # a C++ checker without main fails here, before anything runs
                 if suite.kind != "stdio":
                     raise BadReference(f"a checker judges stdin/stdout tests; these are {suite.kind}-style tests")
-        except BadReference as exc:
-            return Verdict.error(f"reference: {exc}")
+        except BadReference as exc:  # NoTests: a setup error when every sample says so (the wrong column)
+            return (Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error)(f"reference: {exc}")
         try:
             program = extract_program(
                 sample.completion,
