@@ -134,8 +134,6 @@ def test_math_unreadable_reference_stays_per_sample(reference):
     assert not isinstance(caught.value, MissingReference) and caught.value.setup_error is False
 
 
-@pytest.mark.xfail(reason="plugins/math/r1verify_math/verifier.py turns every UnreadableReference into "
-                          "Verdict.error; it must use Verdict.setup_error when exc.setup_error", strict=False)  # fmt: skip
 def test_math_verifier_without_reference_is_a_setup_error():
     from r1verify_math.verifier import Math
 

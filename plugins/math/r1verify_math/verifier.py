@@ -44,8 +44,8 @@ class MathVerifier(Verifier):
     def verify(self, sample: Sample) -> Verdict:
         try:
             golds = self._golds(reference_answers(sample.reference))
-        except UnreadableReference as exc:
-            return Verdict.error(str(exc))
+        except UnreadableReference as exc:  # MissingReference: a setup error when every sample says so
+            return (Verdict.setup_error if exc.setup_error else Verdict.error)(str(exc))
         extraction = extract(sample.completion, self.options, sample.prompt_text)
         if extraction.problem:
             return self._nothing_to_grade(extraction)
