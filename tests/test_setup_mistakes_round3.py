@@ -135,7 +135,7 @@ def test_math_unreadable_reference_stays_per_sample(reference):
 
 
 def test_math_verifier_without_reference_is_a_setup_error():
-    from r1verify_math.verifier import Math
+    from r1verify_math import MathVerifier as Math
 
     verdict = Math().verify(Sample("<think>r</think> \\boxed{42}"))
     assert verdict.is_setup_error and "--map reference=COLUMN" in verdict.reason
