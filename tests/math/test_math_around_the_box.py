@@ -68,3 +68,79 @@ def test_b_an_approximate_value_is_graded_on_its_value():
     correct("\\boxed{\\approx 5}")
     correct("\\boxed{x \\approx 5}")
     not_correct("\\boxed{4 \\approx 5}")
+
+
+# --------------------------------------------------------------------------- A: text around the box
+A_CASES = [
+    "The answer is NOT \\boxed{5}.",
+    "The answer isn't \\boxed{5}.",
+    "The incorrect answer is \\boxed{5}.",
+    "A wrong answer would be \\boxed{5}; the right one is 6.",
+    "The answer is probably \\boxed{5}.",
+    "Maybe \\boxed{5}.",
+    "The answer is at least \\boxed{5}.",
+    "The answer is greater than \\boxed{5}.",
+    "The answer is twice \\boxed{5}.",
+    "The answer is the square of \\boxed{5}.",
+    "Is the answer \\boxed{5}?",
+    "The answer is \\boxed{5} squared.",
+    "The answer is \\boxed{5} thousand.",
+    "The answer is \\boxed{5} minus one.",
+    "$-\\boxed{5}$",
+    "$\\boxed{5}^2$",
+    "$\\boxed{5}0$",
+    "\\boxed{5}.5",
+    "\\boxed{5},000",
+    "$\\boxed{5}!$",
+    "$\\frac{\\boxed{5}}{2}$",
+    "$\\boxed{5} = 6$",
+    "$\\boxed{5} \\neq 6$",
+    "$n = 6 = \\boxed{5}$",
+    "The answer is not equal to \\boxed{5}.",
+    "The answer could be \\boxed{5}.",
+]
+
+
+@pytest.mark.parametrize("final", A_CASES)
+def test_a_text_around_the_box_that_changes_or_takes_it_back(final):
+    not_correct(final)
+
+
+LEGITIMATE = [
+    ("Therefore, the answer is $\\boxed{5}$.", "5"),
+    ("So $x = \\boxed{5}$", "5"),
+    ("$\\boxed{5}$ apples", "5"),
+    ("The length is $\\boxed{5}$ cm", "5"),
+    ("\\boxed{5}.", "5"),
+    ("$$\\boxed{5}$$", "5"),
+    ("\\boxed{5}\n\n**Final Answer**", "5"),
+    ("The area is \\boxed{3.14}", "3.14"),
+    ("There are \\boxed{5} ways to arrange them.", "5"),
+    ("Tom has \\boxed{5} more apples than Jerry.", "5"),
+    ("The least value is \\boxed{5}.", "5"),
+    ("The square root is \\boxed{4}.", "4"),
+    ("Therefore, the product is \\(\\boxed{-\\frac{40}{153}}\\).", "-\\frac{40}{153}"),
+    ("Since 7 is not prime, the answer is \\boxed{5}.", "5"),
+    ("The number of integers not divisible by 3 is \\boxed{5}.", "5"),
+    ("$x = 2 + 3 = \\boxed{5}$", "5"),
+    ("$f(2) = \\boxed{5}$", "5"),
+    ("$k \\in \\boxed{(1, 2)}$", "(1,2)"),
+    ("The minimum is \\boxed{5} when $x = 2$.", "5"),
+    ("$\\boxed{-5}$", "-5"),
+    ("$-\\boxed{5}$", "-5"),  # the value written is -5
+    ("The answer is \\boxed{5} thousand.", "5000"),  # a multiplier word scales the box, as inside it
+    ("\\boxed{5}\n\nWhat else? Nothing.", "5"),
+    ("\\[\\boxed{\\frac{3}{8}}\\]", "\\frac{3}{8}"),
+]
+
+
+@pytest.mark.parametrize("final, reference", LEGITIMATE)
+def test_a_legitimate_box_endings_stay_correct(final, reference):
+    correct(final, reference)
+
+
+def test_a_approximation_and_percent_follow_the_answer_phrase_rules():
+    # "the answer is approximately 3.14" is graded on 3.14, and \boxed{5\%} is 5 under percent="number"
+    correct("The answer is approximately \\boxed{3.14}.", "3.14")
+    correct("The answer is \\boxed{5} percent.", "5")
+    not_correct("The answer is \\boxed{5} percent.", "0.05")
