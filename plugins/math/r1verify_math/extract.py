@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .answer import Answer, Kind
-from .around import boxes
 from .folding import strip_format
 from .latex import balanced, boxed_contents, last_box_end, math_spans, split_alternatives
 from r1verify.templates import get_template
@@ -76,9 +75,6 @@ class Extraction:
     """Of several different boxes, the ones that answer the question (:mod:`r1verify_math.multipart`); the
     grader grades only these when the reference is one value."""
 
-    around: tuple[str, ...] = ()
-    """Why the text around a box takes it back or qualifies it (:mod:`r1verify_math.around`)."""
-
     @property
     def kind(self) -> Kind:
         return _kind(self.source)
@@ -100,9 +96,7 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
     if region != "closed" and stops_mid_sentence(final):
         return Extraction(problem="truncated")
     ended = region != "unknown"
-    read = boxes(final)
-    written = [b.written for b in read] if [b.content for b in read] == boxed_contents(final) else boxed_contents(final)
-    source, found = "boxed", [b for b in _last_distinct(written) if _BLANK.sub("", b)]
+    source, found = "boxed", [b for b in _last_distinct(boxed_contents(final)) if _BLANK.sub("", b)]
     if not found:
         for name in options.fallbacks:
             if name in UNBOXED:
@@ -127,10 +121,7 @@ def extract(completion: str, options: MathOptions, prompt: str = "") -> Extracti
     overflow = len(distinct) > MAX_ANSWERS or len(answers) > MAX_ANSWERS
     asked = select(final, distinct, prompt) if source == "boxed" and 1 < len(distinct) <= MAX_ANSWERS else ()
     statements = _statements(final, source, distinct, region == "whole")
-    around = tuple(dict.fromkeys(b.problem for b in read if b.problem)) if source == "boxed" else ()
-    return Extraction(
-        tuple(answers[-MAX_ANSWERS:]), source, "", overflow, statements, asked=asked, around=around
-    )
+    return Extraction(tuple(answers[-MAX_ANSWERS:]), source, "", overflow, statements, asked=asked)
 
 
 def _unboxed(final: str, options: MathOptions) -> Extraction:

@@ -62,8 +62,6 @@ def _grade(extraction: Extraction, golds: Sequence[Answer], options: MathOptions
                 answers=[_short(a.raw) for a in answers],
                 **common,
             )
-    for problem in extraction.around:  # "The answer is NOT \boxed{5}", "Maybe \boxed{5}" (r1verify_math.around)
-        return Verdict.wrong(problem, answer=_short(answers[-1].raw), **common)
     for answer in answers:
         if problem := _unparsable(answer, extraction.source, options) or _not_one_value(answer, golds, extraction):
             return Verdict.wrong(problem, answer=_short(answer.raw), **common)
