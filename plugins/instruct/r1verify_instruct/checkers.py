@@ -13,6 +13,7 @@ instruction does not take, and a missing kwarg (the official checkers then draw 
 from __future__ import annotations
 
 import functools
+import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ def build(instruction_id: str, kwargs: Mapping[str, Any] | None, prompt: str) ->
             f"{instruction_id!r} lacks kwargs {', '.join(missing)} (the checker would draw random values)"
         )
     try:
+        _refuse_random_draws(checker, instruction_id, given)
         description = checker.build_description(**given)
         args = checker.get_instruction_args()
         if args and "prompt" in args:
@@ -134,6 +136,30 @@ def _norm(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return sorted((_norm(v) for v in value), key=repr)
     return value
+
+
+def _refuse_random_draws(checker: Any, instruction_id: str, given: Mapping[str, Any]) -> None:
+    """Some checkers read a falsy kwarg (``repeat:repeat_span`` with ``n_start=0``) as "not given" and draw a
+    random value, which may even be the same one: built under two random seeds, their args differ then. Refused,
+    like :func:`_check_kept`, instead of grading against a value the row never asked for (only falsy kwargs are
+    probed, so the common row costs nothing)."""
+    falsy = [f"{k}={v!r}" for k, v in given.items() if not v and not isinstance(v, bool)]
+    if not falsy:
+        return
+    state = random.getstate()
+    try:
+        drawn = []
+        for seed in (1, 2):
+            random.seed(seed)
+            checker.build_description(**given)
+            drawn.append(repr(checker.get_instruction_args()))
+    finally:
+        random.setstate(state)
+    if drawn[0] != drawn[1]:
+        raise InstructionError(
+            f"{instruction_id!r} does not accept {', '.join(falsy)} (its checker reads it as not given and draws a "
+            "random value instead)"
+        )
 
 
 def _check_kept(instruction_id: str, given: Mapping[str, Any], args: Mapping[str, Any]) -> None:
