@@ -24,6 +24,10 @@ def test_openrlhf_reward_function_raises_and_serve_answers_503(serve_in_thread):
     finally:
         close_shared_services()
     url = serve_in_thread(RewardService(recipe, workers=1))
+    assert httpx.get(url + "/health").status_code == 200
     reply = httpx.post(url + "/get_reward", json={"query": queries, "labels": ["2"] * 8}, timeout=60)
     assert reply.status_code == 503 and "run stopped" in reply.json()["error"]
     assert 'code="503"' in httpx.get(url + "/metrics").text
+    health = httpx.get(url + "/health")  # no longer "ok" while every request is refused
+    assert health.status_code == 503 and health.json()["status"] == "run stopped"
+    assert "llm_judge" in health.json()["reason"]

@@ -139,7 +139,7 @@ def create_app(
     """The FastAPI app. Its lifespan closes ``service`` on shutdown, after in-flight requests are answered."""
     convert = convert or ConvertOptions()
     metrics = ServerMetrics()
-    state = {"serving": True}
+    state: dict[str, Any] = {"serving": True, "stopped": ""}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -175,6 +175,7 @@ def create_app(
             infos = await service.arewards(items, timeout=request_timeout)
             payload = openrlhf_payload(infos, service.log_keys, tensors=False)
         except RunStopped as exc:  # a setup failure every sample shares, or past --max-error-rate
+            state["stopped"] = str(exc)  # /health says so too: a load balancer takes this replica out
             stopped.warning("503", "answered 503 to %s: run stopped: %s", _peer(request), exc)
             return answer(503, {"error": f"run stopped: {exc}"})
         except Exception as exc:  # noqa: BLE001 - a bug must cost one request, not the connection or the server
@@ -189,13 +190,16 @@ def create_app(
 
     @app.get("/health")
     async def health() -> JSONResponse:
+        healthy = state["serving"] and not state.get("stopped")
         body = {
-            "status": "ok" if state["serving"] else "shutting down",
+            "status": "ok" if healthy else "shutting down" if not state["serving"] else "run stopped",
             "recipe": service.recipe.name,
             "verifiers": [spec.name for spec in service.recipe.specs],
             "extra_logs": list(service.log_keys),
         }
-        return JSONResponse(body, status_code=200 if state["serving"] else 503)
+        if state.get("stopped"):
+            body["reason"] = state["stopped"]
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     @app.get("/metrics")
     async def metrics_endpoint() -> PlainTextResponse:
