@@ -109,6 +109,14 @@ def test_bad_row_exits_2_naming_row_and_field(tmp_path, bad, field):
     assert skipped.exit_code == 0 and "1 invalid rows skipped" in skipped.output
 
 
+def test_an_output_not_named_parquet_is_refused_before_any_work(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [ROWS[0]])
+    result = run("convert", str(src), "--out", str(tmp_path / "o.jsonl"), "--map", "prompt=question",
+                 "--map", "reference=answer")
+    assert result.exit_code == 2 and "writes Parquet" in result.output and "o.parquet" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_a_mapped_domain_column_missing_from_a_row_is_a_bad_row_not_the_default_domain(tmp_path):
     """``--map domain=kind`` on a row without ``kind``: exit 2 naming it, never silently ``--default-domain``."""
     src = write_jsonl(tmp_path / "in.jsonl", [{**ROWS[0], "kind": "math"}, ROWS[0]])

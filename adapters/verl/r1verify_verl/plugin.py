@@ -54,6 +54,9 @@ def convert_command(
     if "{prompt}" not in template:
         fail("--template must contain {prompt}, where the prompt text goes")
     check_target(out, "--out", [input])
+    if out.suffix.lower() != ".parquet":
+        fail(f"--out {out}: verl convert writes Parquet (what veRL's data.train_files reads); "
+             f"name it {out.with_suffix('.parquet')}")
     try:
         cmap = ColumnMap.parse(maps)
         rows, _ = open_rows(input)
