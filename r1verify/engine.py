@@ -319,9 +319,12 @@ class Engine:
     def _plan(self, samples: Sequence[Sample], collector: _Collector) -> list[_Unique]:
         """Skip what does not apply, answer from the cache, group identical work. Returns the unique work."""
         unique: dict[bytes, _Unique] = {}
+        unrouted_by_domain: dict[str | None, str | None] = {}  # a batch has few domains; unrouted runs difflib
         for index, sample in enumerate(samples):
             domain = self.recipe.effective_domain(sample.domain)
-            unrouted = self.recipe.unrouted(domain)
+            if domain not in unrouted_by_domain:
+                unrouted_by_domain[domain] = self.recipe.unrouted(domain)
+            unrouted = unrouted_by_domain[domain]
             for spec, verifier in self._built:
                 if unrouted and spec.domains is not None:  # never "skipped": the row would pass unjudged
                     collector.put(index, spec.name, Verdict.setup_error(unrouted))

@@ -34,7 +34,7 @@ host hands over with :func:`register_lookups`, so this module never imports the 
 from __future__ import annotations
 
 import difflib
-
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,9 +247,10 @@ class Recipe:
                 raise RecipeError(f"{where}: {exc}") from None
         return built
 
-    @property
+    @functools.cached_property
     def domains(self) -> frozenset[str]:
-        """Every domain some verifier is limited to (empty: no verifier routes by domain)."""
+        """Every domain some verifier is limited to (empty: no verifier routes by domain); computed once, since
+        the engine asks for every sample."""
         return frozenset(d for spec in self.specs for d in spec.domains or ())
 
     def effective_domain(self, domain: str | None) -> str | None:

@@ -205,7 +205,7 @@ class DatasetRun:
             return
         if self.summary.rows or any(out.written for out in self.outputs):
             for out in self.outputs:
-                out.written = True  # committed when the command's with statement ends
+                out.keep()  # committed when the command's with statement ends
         else:
             for out in self.outputs:
                 out.discard()

@@ -133,6 +133,11 @@ class OutputFile:
             self.discard()
             raise self._error(exc, "nothing was written") from None
 
+    def keep(self) -> None:
+        """Put the file in place when the command ends, even if nothing was written to it (the run did other
+        work: an empty output then says so, instead of an earlier run's file)."""
+        self.written = True
+
     def discard(self) -> None:
         """Drop what was written (the target stays as it was)."""
         try:
