@@ -110,6 +110,13 @@ class Verdict:
         A run stops on these instead of training on zeros (see :mod:`r1verify.guard`)."""
         return cls(Status.ERROR, None, reason, {**details, "setup": True})
 
+    @classmethod
+    def error_for(cls, exc: BaseException, reason: str, **details: Any) -> Verdict:
+        """The ``error`` verdict of a failure ``exc``: a :meth:`setup_error` when its class sets
+        ``setup_error = True`` (a missing reference column, no Docker engine), else a plain one."""
+        make = cls.setup_error if getattr(exc, "setup_error", False) else cls.error
+        return make(reason, **details)
+
     @property
     def is_setup_error(self) -> bool:
         return self.status is Status.ERROR and self.details.get("setup") is True

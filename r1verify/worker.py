@@ -101,8 +101,8 @@ def _call(verifier: Any, sample: Sample) -> Verdict:
 def crash_verdict(exc: BaseException) -> Verdict:
     tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
     message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-    make = Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error
-    return make(
+    return Verdict.error_for(
+        exc,
         f"verifier raised {type(exc).__name__}" + (f": {message}" if message else ""),
         traceback="".join(tb[-3:])[-2000:],
     )

@@ -130,8 +130,7 @@ class CodeVerifier(Verifier):
                 "host WITHOUT isolation (`-v code:backend=local`, `options = { backend = \"local\" }` in a "
                 "recipe); backend=auto falls back to local when no engine answers"
             )
-        make = Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error
-        return make(reason)
+        return Verdict.error_for(exc, reason)
 
     def _sandbox_config(self) -> SandboxConfig:
         o = self.options
@@ -159,7 +158,7 @@ class CodeVerifier(Verifier):
                 if suite.kind != "stdio":
                     raise BadReference(f"a checker judges stdin/stdout tests; these are {suite.kind}-style tests")
         except BadReference as exc:  # NoTests: a setup error when every sample says so (the wrong column)
-            return (Verdict.setup_error if getattr(exc, "setup_error", False) else Verdict.error)(f"reference: {exc}")
+            return Verdict.error_for(exc, f"reference: {exc}")
         try:
             program = extract_program(
                 sample.completion,

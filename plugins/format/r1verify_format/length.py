@@ -84,7 +84,7 @@ class Length(Verifier):
         try:
             correct = self._correct(sample)
         except correctness.Undecidable as exc:
-            return (Verdict.setup_error if exc.setup_error else Verdict.error)(str(exc))
+            return Verdict.error_for(exc, str(exc))
         length, unit = measure(sample.completion, o)
         if o.mode == "kimi":
             score = kimi_length(length, o.min_length, o.max_length, correct)

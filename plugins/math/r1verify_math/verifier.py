@@ -45,7 +45,7 @@ class MathVerifier(Verifier):
         try:
             golds = self._golds(reference_answers(sample.reference))
         except UnreadableReference as exc:  # MissingReference: a setup error when every sample says so
-            return (Verdict.setup_error if exc.setup_error else Verdict.error)(str(exc))
+            return Verdict.error_for(exc, str(exc))
         extraction = extract(sample.completion, self.options, sample.prompt_text)
         if extraction.problem:
             return self._nothing_to_grade(extraction)
